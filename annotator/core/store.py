@@ -1,0 +1,749 @@
+"""The annotation file: one self-contained SQLite file per project.
+
+It holds one or more documents (SHA-256, metadata, extracted text, original bytes)
+and their figures, speakers, attributions, comments and relations. Every edit is
+written at once (WAL journal, ``synchronous=NORMAL``), so killing the app loses
+nothing. The schema is versioned with :class:`sqlite_utils.Migrations` and the file
+is recognisable by ``PRAGMA application_id``.
+
+Shared files are untrusted: they are first inspected through a read-only
+connection with defensive settings (no extension loading, ``trusted_schema=OFF``),
+and refused when they are not annotation files, were written by a newer version,
+fail SQLite's integrity check, or carry triggers or views this app did not create.
+A refused file is never modified.
+
+Tables (see docs/annotation-file.md): ``documents``, ``document_files``, ``figures``,
+``speakers``, ``attributions``, ``comments``, ``relations``, ``conflicts``, ``file_info``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from annotator import __version__
+from annotator.core.errors import StoreError
+from annotator.core.model import (
+    RECORD_TYPES,
+    Attribution,
+    Comment,
+    DocumentInfo,
+    Figure,
+    Record,
+    Relation,
+    Speaker,
+    new_id,
+    now,
+)
+
+log = logging.getLogger(__name__)
+
+#: ``PRAGMA application_id`` of annotation files ("FCKA").
+APPLICATION_ID = 0x46434B41
+#: File extension of annotation files.
+EXTENSION = ".annot"
+MIGRATION_SET = "annotator"
+
+R = TypeVar("R", bound=Record)
+
+# --------------------------------------------------------------------------- schema
+
+migrations = Migrations(MIGRATION_SET)
+
+_RECORD_COLUMNS = {
+    "id": str,
+    "author": str,
+    "created": str,
+    "updated": str,
+    "deleted": int,
+    "rev": str,
+    "prev_revs": str,
+}
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database):
+    db["file_info"].create({"key": str, "value": str}, pk="key")
+    db["documents"].create(
+        {
+            "id": str,
+            "sha256": str,
+            "kind": str,
+            "title": str,
+            "source_name": str,
+            "metadata": str,  # JSON object: title, author, date, url, sitename...
+            "text": str,  # the extracted text every offset counts into (code points)
+            "pages": str,  # JSON list of pages with their text spans, or null
+            "paragraphs": str,  # JSON list of [start, end]
+            "author": str,
+            "created": str,
+        },
+        pk="id",
+    )
+    db["documents"].create_index(["sha256"], unique=True)
+    db["document_files"].create({"document_id": str, "data": bytes}, pk="document_id")
+    db["speakers"].create(
+        {**_RECORD_COLUMNS, "name": str, "kind": str, "affiliation": str, "aliases": str, "merged_into": str},
+        pk="id",
+    )
+    db["figures"].create(
+        {
+            **_RECORD_COLUMNS,
+            "document_id": str,
+            "start": int,
+            "end": int,
+            "exact": str,
+            "prefix": str,
+            "suffix": str,
+            "page": int,
+            "quads": str,
+            "value": float,
+            "low": float,
+            "high": float,
+            "unit": str,
+            "qualifier": str,
+            "counted": str,
+            "rate": str,
+            "verdict": str,
+            "note": str,
+            "status": str,
+            "review_status": str,
+            "reviewer": str,
+            "reviewed_at": str,
+            "flags": str,
+        },
+        pk="id",
+    )
+    db["figures"].create_index(["document_id", "start"])
+    db["attributions"].create(
+        {
+            **_RECORD_COLUMNS,
+            "figure_id": str,
+            "speaker_id": str,
+            "role": str,
+            "evidence_start": int,
+            "evidence_end": int,
+            "evidence_exact": str,
+            "evidence_prefix": str,
+            "evidence_suffix": str,
+            "evidence_page": int,
+            "evidence_quads": str,
+            "status": str,
+        },
+        pk="id",
+    )
+    db["attributions"].create_index(["figure_id"])
+    db["attributions"].create_index(["speaker_id"])
+    db["comments"].create({**_RECORD_COLUMNS, "figure_id": str, "parent_id": str, "body": str}, pk="id")
+    db["comments"].create_index(["figure_id"])
+    db["relations"].create(
+        {
+            **_RECORD_COLUMNS,
+            "kind": str,
+            "target_id": str,
+            "input_ids": str,
+            "params": str,
+            "status": str,
+            "note": str,
+        },
+        pk="id",
+    )
+    db["conflicts"].create(
+        {
+            "id": str,
+            "table_name": str,  # which record table
+            "record_id": str,
+            "local": str,  # JSON of the record as it was here
+            "incoming": str,  # JSON of the record in the merged file
+            "source": str,  # the file it came from
+            "created": str,
+            "resolved": int,
+            "resolution": str,  # "local" | "incoming" | "edited"
+        },
+        pk="id",
+    )
+
+
+#: names of every migration this version knows, in order
+KNOWN_MIGRATIONS = [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
+SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
+
+# --------------------------------------------------------------------------- checks
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _defensive(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA trusted_schema=OFF")
+    with contextlib.suppress(AttributeError, sqlite3.Error):
+        conn.enable_load_extension(False)
+    if hasattr(conn, "setconfig") and hasattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE"):
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+
+
+def inspect_file(path: str | os.PathLike) -> dict:
+    """Check an existing file through a read-only connection; never writes.
+
+    Returns ``{"schema_version": n, "pending": [...]}``. Raises :class:`StoreError`
+    with a clear message when the file must not be opened.
+    """
+    p = Path(path)
+    name = p.name
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(100)
+    except FileNotFoundError:
+        raise StoreError(f"“{name}” does not exist.") from None
+    except IsADirectoryError:
+        raise StoreError(f"“{name}” is a folder, not an annotation file.") from None
+    except OSError as exc:
+        raise StoreError(f"“{name}” cannot be read: {exc.strerror or exc}.") from None
+    if not head:
+        raise StoreError(f"“{name}” is empty: it is not an annotation file.")
+    if not head.startswith(_SQLITE_MAGIC):
+        raise StoreError(f"“{name}” is not an annotation file (it is not a SQLite database).")
+    try:
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"“{name}” cannot be opened: {exc}.") from None
+    try:
+        _defensive(conn)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise StoreError(
+                    f"“{name}” is a SQLite database but not an annotation file of this app."
+                )
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if [r[0] for r in rows] != ["ok"]:
+                raise StoreError(f"“{name}” is damaged (SQLite integrity check failed) and was not opened.")
+            extra = conn.execute(
+                "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')"
+            ).fetchall()
+            if extra:
+                what = ", ".join(f"{t} {n}" for t, n in extra)
+                raise StoreError(
+                    f"“{name}” contains database code this app did not create ({what}); "
+                    "it was refused for safety."
+                )
+            try:
+                applied = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id",
+                        [MIGRATION_SET],
+                    )
+                ]
+            except sqlite3.Error:
+                applied = []
+            user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise StoreError(f"“{name}” is locked by another program; try again later.") from None
+            raise StoreError(f"“{name}” is damaged or not an annotation file ({exc}).") from None
+    finally:
+        conn.close()
+    unknown = [a for a in applied if a not in KNOWN_MIGRATIONS]
+    if unknown or user_version > SCHEMA_VERSION:
+        raise StoreError(
+            f"“{name}” was written by a newer version of annotator (file format "
+            f"{max(user_version, len(applied))}, this version reads up to {SCHEMA_VERSION}). "
+            "Update annotator to open it; the file was not changed."
+        )
+    return {"schema_version": user_version, "pending": [m for m in KNOWN_MIGRATIONS if m not in applied]}
+
+
+# --------------------------------------------------------------------------- store
+
+Listener = Callable[[str, str, object], None]
+
+
+class AnnotationStore:
+    """An open annotation file.
+
+    Records are read and written through the generic :meth:`add`, :meth:`update`,
+    :meth:`delete`, :meth:`get` and :meth:`records`; every write is one committed
+    transaction (or part of an enclosing :meth:`transaction`). Listeners registered
+    with :meth:`subscribe` hear ``(table, op, payload)`` after each change, where op
+    is "add", "update", "delete", "undelete", "document" or "reload".
+    """
+
+    def __init__(self, path: str | os.PathLike, conn: sqlite3.Connection, author: str, readonly: bool):
+        self.path = Path(path)
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.author = author
+        self.readonly = readonly
+        self._listeners: list[Listener] = []
+        self._depth = 0
+
+    # -- opening ------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path, author: str = "", create: bool = True, readonly: bool = False) -> "AnnotationStore":
+        """Open ``path`` (creating it when missing and ``create``), after checking it is safe."""
+        p = Path(path)
+        exists = p.exists() and not (p.is_file() and p.stat().st_size == 0 and create)
+        if exists:
+            inspect_file(p)
+        elif not create:
+            raise StoreError(f"“{p.name}” does not exist.")
+        elif not p.parent.exists():
+            raise StoreError(f"Cannot create “{p.name}”: the folder {p.parent} does not exist.")
+        try:
+            if readonly:
+                conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                       check_same_thread=False)
+            else:
+                conn = sqlite3.connect(str(p), isolation_level=None, check_same_thread=False)
+            _defensive(conn)
+            conn.execute("PRAGMA busy_timeout=2000")
+            if not readonly:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"Cannot open “{p.name}”: {exc}.") from None
+        store = cls(p, conn, author, readonly)
+        if not readonly:
+            try:
+                store._migrate(new=not exists)
+            except sqlite3.Error as exc:
+                conn.close()
+                raise StoreError(_friendly(exc, p.name)) from None
+        return store
+
+    @classmethod
+    def create_memory(cls, author: str = "") -> "AnnotationStore":
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        store = cls(Path(":memory:"), conn, author, False)
+        store._migrate(new=True)
+        return store
+
+    def _migrate(self, new: bool) -> None:
+        if new:
+            self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        pending = migrations.pending(self.db)
+        if pending:
+            # sqlite-utils wraps each migration in a transaction; our connection is in
+            # autocommit mode, so BEGIN/COMMIT are explicit there.
+            migrations.apply(self.db)
+            self.conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        if new:
+            with self.transaction():
+                self.db["file_info"].insert_all(
+                    [
+                        {"key": "file_id", "value": new_id()},
+                        {"key": "created", "value": now()},
+                        {"key": "created_with", "value": f"annotator {__version__}"},
+                    ],
+                    replace=True,
+                )
+
+    def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(sqlite3.Error):
+                if not self.readonly:
+                    self.conn.execute("PRAGMA optimize")
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- events ---------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    def _emit(self, table: str, op: str, payload) -> None:
+        for fn in list(self._listeners):
+            fn(table, op, payload)
+
+    # -- transactions ---------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write (nestable via savepoints). Errors become :class:`StoreError`."""
+        if self.readonly:
+            raise StoreError(f"“{self.path.name}” is open read-only.")
+        if self._depth:
+            name = f"sp{self._depth}"
+            self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(_friendly(exc, self.path.name)) from None
+        self._depth = 1
+        try:
+            yield
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(_friendly(exc, self.path.name)) from None
+            raise
+        finally:
+            self._depth = 0
+
+    # -- file info --------------------------------------------------------------
+
+    def info(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM file_info WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_info(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO file_info(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- documents --------------------------------------------------------------
+
+    def add_document(self, doc) -> str:
+        """Store a loaded :class:`annotator.core.documents.Document`; returns its id.
+
+        The same bytes (same SHA-256) are stored once.
+        """
+        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", [doc.sha256]).fetchone()
+        if row:
+            return row[0]
+        doc_id = new_id()
+        pages = None
+        if doc.pages is not None:
+            pages = [
+                {
+                    "number": p.number,
+                    "start": p.start,
+                    "end": p.end,
+                    "width": p.width,
+                    "height": p.height,
+                    "has_text": p.has_text,
+                }
+                for p in doc.pages
+            ]
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO documents (id, sha256, kind, title, source_name, metadata, text, pages, "
+                "paragraphs, author, created) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    doc_id,
+                    doc.sha256,
+                    doc.kind,
+                    doc.title,
+                    doc.source_name,
+                    json.dumps(doc.metadata or {}, ensure_ascii=False, default=str),
+                    doc.text,
+                    json.dumps(pages) if pages is not None else None,
+                    json.dumps([list(p) for p in doc.paragraphs]),
+                    self.author,
+                    now(),
+                ],
+            )
+            self.conn.execute(
+                "INSERT INTO document_files (document_id, data) VALUES (?, ?)", [doc_id, bytes(doc.data)]
+            )
+        self._emit("documents", "document", doc_id)
+        return doc_id
+
+    _DOC_COLS = "id, sha256, kind, title, source_name, metadata, pages, paragraphs, author, created, length(text)"
+
+    @staticmethod
+    def _doc_info(row) -> DocumentInfo:
+        return DocumentInfo(
+            id=row[0],
+            sha256=row[1],
+            kind=row[2],
+            title=row[3] or "",
+            source_name=row[4] or "",
+            metadata=json.loads(row[5] or "{}"),
+            pages=json.loads(row[6]) if row[6] else None,
+            paragraphs=json.loads(row[7] or "[]"),
+            author=row[8] or "",
+            created=row[9] or "",
+            text_length=row[10] or 0,
+        )
+
+    def documents(self) -> list[DocumentInfo]:
+        rows = self.conn.execute(f"SELECT {self._DOC_COLS} FROM documents ORDER BY created, rowid").fetchall()
+        return [self._doc_info(r) for r in rows]
+
+    def document(self, doc_id: str) -> DocumentInfo:
+        row = self.conn.execute(f"SELECT {self._DOC_COLS} FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return self._doc_info(row)
+
+    def document_by_sha256(self, sha256: str) -> DocumentInfo | None:
+        row = self.conn.execute(f"SELECT {self._DOC_COLS} FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        return self._doc_info(row) if row else None
+
+    def document_text(self, doc_id: str) -> str:
+        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return row[0]
+
+    def document_bytes(self, doc_id: str) -> bytes:
+        row = self.conn.execute("SELECT data FROM document_files WHERE document_id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise KeyError(doc_id)
+        return bytes(row[0])
+
+    # -- records ------------------------------------------------------------------
+
+    @staticmethod
+    def _to_row(rec: Record) -> dict:
+        row = {}
+        for name in rec.field_names():
+            v = getattr(rec, name)
+            if name in rec.JSON_FIELDS:
+                v = None if v is None else json.dumps(v, ensure_ascii=False)
+            elif name in rec.BOOL_FIELDS:
+                v = int(bool(v))
+            row[name] = v
+        return row
+
+    @staticmethod
+    def _from_row(cls: type[R], names: list[str], values) -> R:
+        kw = {}
+        for name, v in zip(names, values):
+            if name in cls.JSON_FIELDS:
+                v = json.loads(v) if v is not None else (None if name in ("quads", "evidence_quads") else [])
+            elif name in cls.BOOL_FIELDS:
+                v = bool(v)
+            kw[name] = v
+        return cls(**kw)
+
+    def add(self, rec: R, *, keep_meta: bool = False) -> R:
+        """Insert a new record. Unless ``keep_meta``, author/times/revision are set here."""
+        if not keep_meta:
+            t = now()
+            rec = rec.replace(
+                author=rec.author or self.author,
+                created=rec.created or t,
+                updated=t,
+                rev=new_id(),
+                prev_revs=[],
+            )
+        row = self._to_row(rec)
+        cols = ", ".join(f'"{c}"' for c in row)
+        marks = ", ".join("?" for _ in row)
+        with self.transaction():
+            self.conn.execute(f"INSERT INTO {rec.TABLE} ({cols}) VALUES ({marks})", list(row.values()))
+        self._emit(rec.TABLE, "add", rec)
+        return rec
+
+    def get(self, cls: type[R], rec_id: str) -> R | None:
+        names = cls.field_names()
+        cols = ", ".join(f'"{c}"' for c in names)
+        row = self.conn.execute(f"SELECT {cols} FROM {cls.TABLE} WHERE id = ?", [rec_id]).fetchone()
+        return self._from_row(cls, names, row) if row else None
+
+    def records(
+        self,
+        cls: type[R],
+        where: str = "",
+        params: list | tuple = (),
+        include_deleted: bool = False,
+        order: str = "rowid",
+    ) -> list[R]:
+        names = cls.field_names()
+        cols = ", ".join(f'"{c}"' for c in names)
+        clauses = [] if include_deleted else ["deleted = 0"]
+        if where:
+            clauses.append(f"({where})")
+        sql = f"SELECT {cols} FROM {cls.TABLE}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += f" ORDER BY {order}"
+        return [self._from_row(cls, names, r) for r in self.conn.execute(sql, list(params))]
+
+    def update(self, cls: type[R], rec_id: str, **changes) -> dict:
+        """Change fields of one record; returns the previous values (for undo).
+
+        Bumps ``updated`` and the revision; ``author`` stays the record's creator.
+        """
+        old = self.get(cls, rec_id)
+        if old is None:
+            raise KeyError(f"{cls.TABLE}/{rec_id}")
+        bad = set(changes) - set(cls.field_names()) - set()
+        if bad or set(changes) & {"id", "rev", "prev_revs", "created"}:
+            raise ValueError(f"cannot update {sorted(bad or changes)} on {cls.TABLE}")
+        previous = {k: getattr(old, k) for k in changes}
+        if previous == changes:
+            return previous
+        history = (old.prev_revs + [old.rev])[-200:]
+        new = old.replace(**changes, updated=now(), rev=new_id(), prev_revs=history)
+        row = self._to_row(new)
+        fields = [*changes, "updated", "rev", "prev_revs"]
+        sets = ", ".join(f'"{k}" = ?' for k in fields)
+        with self.transaction():
+            self.conn.execute(f"UPDATE {cls.TABLE} SET {sets} WHERE id = ?", [row[k] for k in fields] + [rec_id])
+        op = "update"
+        if "deleted" in changes and len(changes) == 1:
+            op = "delete" if changes["deleted"] else "undelete"
+        self._emit(cls.TABLE, op, new)
+        return previous
+
+    def delete(self, cls: type[R], rec_id: str) -> None:
+        """Tombstone a record: kept, marked deleted, so merges know it was removed."""
+        self.update(cls, rec_id, deleted=True)
+
+    def undelete(self, cls: type[R], rec_id: str) -> None:
+        self.update(cls, rec_id, deleted=False)
+
+    def put_raw(self, rec: Record) -> None:
+        """Insert or replace a record exactly as given (merge and import use this)."""
+        row = self._to_row(rec)
+        cols = ", ".join(f'"{c}"' for c in row)
+        marks = ", ".join("?" for _ in row)
+        with self.transaction():
+            self.conn.execute(f"INSERT OR REPLACE INTO {rec.TABLE} ({cols}) VALUES ({marks})", list(row.values()))
+        self._emit(rec.TABLE, "update", rec)
+
+    # -- convenience ----------------------------------------------------------------
+
+    def figures(self, document_id: str | None = None, statuses=("confirmed",), include_deleted=False) -> list[Figure]:
+        clauses, params = [], []
+        if document_id is not None:
+            clauses.append("document_id = ?")
+            params.append(document_id)
+        if statuses:
+            clauses.append(f"status IN ({', '.join('?' for _ in statuses)})")
+            params.extend(statuses)
+        return self.records(Figure, " AND ".join(clauses), params, include_deleted, order="document_id, start, rowid")
+
+    def speakers(self, include_merged: bool = False) -> list[Speaker]:
+        where = "" if include_merged else "merged_into IS NULL"
+        return self.records(Speaker, where, order="name COLLATE NOCASE")
+
+    def attributions(self, figure_id: str | None = None, speaker_id: str | None = None,
+                     statuses=("confirmed",)) -> list[Attribution]:
+        clauses, params = [], []
+        if figure_id is not None:
+            clauses.append("figure_id = ?")
+            params.append(figure_id)
+        if speaker_id is not None:
+            clauses.append("speaker_id = ?")
+            params.append(speaker_id)
+        if statuses:
+            clauses.append(f"status IN ({', '.join('?' for _ in statuses)})")
+            params.extend(statuses)
+        return self.records(Attribution, " AND ".join(clauses), params)
+
+    def comments(self, figure_id: str) -> list[Comment]:
+        return self.records(Comment, "figure_id = ?", [figure_id], order="created, rowid")
+
+    def relations(self, statuses=("confirmed",)) -> list[Relation]:
+        if not statuses:
+            return self.records(Relation)
+        return self.records(Relation, f"status IN ({', '.join('?' for _ in statuses)})", list(statuses))
+
+    def find_speaker(self, name: str) -> Speaker | None:
+        key = name.strip().casefold()
+        for sp in self.speakers():
+            if key in (n.strip().casefold() for n in sp.all_names()):
+                return sp
+        return None
+
+    def merge_speakers(self, keep_id: str, gone_id: str) -> list[tuple]:
+        """Merge speaker ``gone_id`` into ``keep_id``: its attributions move, its names become aliases.
+
+        Returns a list of ``(cls, id, previous_values)`` so the caller can undo it.
+        """
+        keep = self.get(Speaker, keep_id)
+        gone = self.get(Speaker, gone_id)
+        if keep is None or gone is None or keep_id == gone_id:
+            raise ValueError("merge needs two different existing speakers")
+        undo: list[tuple] = []
+        with self.transaction():
+            aliases = list(keep.aliases)
+            for n in gone.all_names():
+                if n and n.casefold() != keep.name.casefold() and n.casefold() not in (a.casefold() for a in aliases):
+                    aliases.append(n)
+            changes = {"aliases": aliases}
+            if not keep.affiliation and gone.affiliation:
+                changes["affiliation"] = gone.affiliation
+            undo.append((Speaker, keep_id, self.update(Speaker, keep_id, **changes)))
+            for att in self.attributions(speaker_id=gone_id, statuses=()):
+                undo.append((Attribution, att.id, self.update(Attribution, att.id, speaker_id=keep_id)))
+            undo.append((Speaker, gone_id, self.update(Speaker, gone_id, merged_into=keep_id)))
+        return undo
+
+    def authors(self) -> list[str]:
+        names: set[str] = set()
+        for table in RECORD_TYPES:
+            names.update(r[0] for r in self.conn.execute(f"SELECT DISTINCT author FROM {table}") if r[0])
+        return sorted(names)
+
+    def counts(self) -> dict:
+        out = {}
+        for table in ("figures", "speakers", "attributions", "comments", "relations"):
+            extra = " AND merged_into IS NULL" if table == "speakers" else ""
+            extra += " AND status = 'confirmed'" if table in ("figures", "attributions", "relations") else ""
+            out[table] = self.conn.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0{extra}").fetchone()[0]
+        out["conflicts"] = self.conn.execute("SELECT count(*) FROM conflicts WHERE resolved = 0").fetchone()[0]
+        out["documents"] = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return out
+
+
+def _friendly(exc: sqlite3.Error, name: str) -> str:
+    msg = str(exc)
+    if "locked" in msg or "busy" in msg:
+        return f"“{name}” is locked by another program; your change was not saved. Try again."
+    if "full" in msg:
+        return f"The disk is full: “{name}” could not be written. Free some space; nothing was lost."
+    if "readonly" in msg or "read-only" in msg:
+        return f"“{name}” cannot be written (read-only file or folder)."
+    if "malformed" in msg or "not a database" in msg:
+        return f"“{name}” is damaged ({msg})."
+    return f"“{name}” could not be written: {msg}."
+
+
+__all__ = [
+    "APPLICATION_ID",
+    "EXTENSION",
+    "SCHEMA_VERSION",
+    "AnnotationStore",
+    "Attribution",
+    "Comment",
+    "Figure",
+    "Relation",
+    "Speaker",
+    "inspect_file",
+]
