@@ -526,28 +526,13 @@ class AnnotationStore:
 
     # -- records ------------------------------------------------------------------
 
-    @staticmethod
-    def _to_row(rec: Record) -> dict:
-        row = {}
-        for name in rec.field_names():
-            v = getattr(rec, name)
-            if name in rec.JSON_FIELDS:
-                v = None if v is None else json.dumps(v, ensure_ascii=False)
-            elif name in rec.BOOL_FIELDS:
-                v = int(bool(v))
-            row[name] = v
-        return row
+    @classmethod
+    def _to_row(cls_, rec: Record) -> dict:
+        return cls_._encode(type(rec), {name: getattr(rec, name) for name in rec.field_names()})
 
-    @staticmethod
-    def _from_row(cls: type[R], names: list[str], values) -> R:
-        kw = {}
-        for name, v in zip(names, values):
-            if name in cls.JSON_FIELDS:
-                v = json.loads(v) if v is not None else (None if name in ("quads", "evidence_quads") else [])
-            elif name in cls.BOOL_FIELDS:
-                v = bool(v)
-            kw[name] = v
-        return cls(**kw)
+    @classmethod
+    def _from_row(cls_, cls: type[R], names: list[str], values) -> R:
+        return cls(**cls_._decode(cls, names, values))
 
     def add(self, rec: R, *, keep_meta: bool = False) -> R:
         """Insert a new record. Unless ``keep_meta``, author/times/revision are set here."""
@@ -597,28 +582,56 @@ class AnnotationStore:
         """Change fields of one record; returns the previous values (for undo).
 
         Bumps ``updated`` and the revision; ``author`` stays the record's creator.
+        This is the autosave hot path: it reads only the changed columns.
         """
-        old = self.get(cls, rec_id)
-        if old is None:
+        allowed = _editable_fields(cls)
+        bad = set(changes) - allowed
+        if bad:
+            raise ValueError(f"cannot update {sorted(bad)} on {cls.TABLE}")
+        names = [*changes, "rev", "prev_revs"]
+        cols = ", ".join(f'"{c}"' for c in names)
+        row = self.conn.execute(f"SELECT {cols} FROM {cls.TABLE} WHERE id = ?", [rec_id]).fetchone()
+        if row is None:
             raise KeyError(f"{cls.TABLE}/{rec_id}")
-        bad = set(changes) - set(cls.field_names()) - set()
-        if bad or set(changes) & {"id", "rev", "prev_revs", "created"}:
-            raise ValueError(f"cannot update {sorted(bad or changes)} on {cls.TABLE}")
-        previous = {k: getattr(old, k) for k in changes}
+        old = self._decode(cls, names, row)
+        previous = {k: old[k] for k in changes}
         if previous == changes:
             return previous
-        history = (old.prev_revs + [old.rev])[-200:]
-        new = old.replace(**changes, updated=now(), rev=new_id(), prev_revs=history)
-        row = self._to_row(new)
-        fields = [*changes, "updated", "rev", "prev_revs"]
-        sets = ", ".join(f'"{k}" = ?' for k in fields)
+        values = self._encode(cls, changes)
+        values["updated"] = now()
+        values["rev"] = new_id()
+        values["prev_revs"] = json.dumps((old["prev_revs"] + [old["rev"]])[-200:])
+        sets = ", ".join(f'"{k}" = ?' for k in values)
         with self.transaction():
-            self.conn.execute(f"UPDATE {cls.TABLE} SET {sets} WHERE id = ?", [row[k] for k in fields] + [rec_id])
-        op = "update"
-        if "deleted" in changes and len(changes) == 1:
-            op = "delete" if changes["deleted"] else "undelete"
-        self._emit(cls.TABLE, op, new)
+            self.conn.execute(f"UPDATE {cls.TABLE} SET {sets} WHERE id = ?", [*values.values(), rec_id])
+        if self._listeners:
+            op = "update"
+            if "deleted" in changes and len(changes) == 1:
+                op = "delete" if changes["deleted"] else "undelete"
+            self._emit(cls.TABLE, op, self.get(cls, rec_id))
         return previous
+
+    @staticmethod
+    def _encode(cls, values: dict) -> dict:
+        out = {}
+        for name, v in values.items():
+            if name in cls.JSON_FIELDS:
+                v = None if v is None else json.dumps(v, ensure_ascii=False)
+            elif name in cls.BOOL_FIELDS:
+                v = int(bool(v))
+            out[name] = v
+        return out
+
+    @staticmethod
+    def _decode(cls, names, values) -> dict:
+        out = {}
+        for name, v in zip(names, values):
+            if name in cls.JSON_FIELDS:
+                v = json.loads(v) if v is not None else (None if name in ("quads", "evidence_quads") else [])
+            elif name in cls.BOOL_FIELDS:
+                v = bool(v)
+            out[name] = v
+        return out
 
     def delete(self, cls: type[R], rec_id: str) -> None:
         """Tombstone a record: kept, marked deleted, so merges know it was removed."""
@@ -720,6 +733,15 @@ class AnnotationStore:
         out["conflicts"] = self.conn.execute("SELECT count(*) FROM conflicts WHERE resolved = 0").fetchone()[0]
         out["documents"] = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         return out
+
+
+_EDITABLE: dict[type, frozenset] = {}
+
+
+def _editable_fields(cls) -> frozenset:
+    if cls not in _EDITABLE:
+        _EDITABLE[cls] = frozenset(cls.field_names()) - {"id", "rev", "prev_revs", "created"}
+    return _EDITABLE[cls]
 
 
 def _friendly(exc: sqlite3.Error, name: str) -> str:
