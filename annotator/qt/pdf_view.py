@@ -1,0 +1,1144 @@
+"""PDF page view: pages laid out vertically, rendered lazily, with highlights and text selection.
+
+The widget knows nothing about the annotation store: the main window feeds it a
+:class:`annotator.core.pdf.PdfSource` (``set_source``), the page spans of the document text
+when they are known (``set_pages``), and the highlights to draw (``set_highlights``); it
+reports what the user does through signals.
+
+Geometry
+    Page coordinates are the loader's *display coordinates*: points, rotation applied,
+    origin top-left (what ``PdfSource.render`` draws, what ``PdfPageText`` and the stored
+    quads use). At zoom 1.0 a point is ``96 / 72`` logical pixels ("actual size" on a 96 dpi
+    screen). Content coordinates are logical pixels in the scrolled area.
+
+Rendering
+    Only the pages in view are rendered (at device resolution for the current zoom, drawn
+    unscaled), plus the next page ahead when the event loop is idle. Big pages at high zoom
+    are cut into tiles and only the visible tiles are rendered. Rendered images live in an
+    LRU cache bounded in bytes. Rendering is synchronous inside ``paintEvent`` with a time
+    budget; whatever did not fit in the budget is drawn on the next pass.
+
+Page sizes
+    Opening must show page 1 at once, so only page 1's size is read up front; the other
+    pages are assumed to have the same size and their real sizes are read a few dozen at a
+    time while the event loop is idle (or come with ``set_pages``). When a size differs the
+    layout is redone keeping the page in view where it was.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import time
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Iterable
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QToolTip
+
+from annotator.core.errors import UserError
+
+PX_PER_PT = 96.0 / 72.0  # logical pixels per point at zoom 1.0
+GAP = 12  # logical pixels between pages and around them
+MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
+ZOOM_STEPS = (0.1, 0.25, 0.33, 0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+WHOLE_PAGE_MAX_PIXELS = 6_000_000  # above this a page is rendered in tiles
+TILE = 1024  # device pixels
+CACHE_BYTES = 96 * 1024 * 1024
+PAINT_BUDGET = 0.050  # seconds of rendering per paint pass (at least one tile is always rendered)
+SIZE_PROBE_CHUNK = 64  # page sizes read per idle slice
+PRESS_TOLERANCE = 24.0  # points: a press farther than this from any word starts no selection
+DOUBLE_CLICK_TOLERANCE = 4.0
+
+BACKGROUND = QColor(0xD4, 0xD6, 0xDA)
+PAGE_BORDER = QColor(0, 0, 0, 60)
+SELECTION = QColor(110, 170, 255)
+PAGE_SEPARATOR = "\n\n"  # how the loader joins page texts (annotator.core.pdf.PAGE_SEPARATOR)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Where one page's text sits in the document text (code points), and its size if known."""
+
+    number: int
+    start: int
+    end: int
+    width: float | None = None
+    height: float | None = None
+    has_text: bool | None = None
+
+
+def _page_span(p, index: int) -> PageSpan:
+    get = p.get if isinstance(p, dict) else (lambda k, d=None: getattr(p, k, d))
+    number = get("number")
+    return PageSpan(
+        index if number is None else int(number),
+        int(get("start")),
+        int(get("end")),
+        get("width"),
+        get("height"),
+        get("has_text"),
+    )
+
+
+def _quad_polygon(q) -> QPolygonF:
+    """A quad [ulx, uly, urx, ury, llx, lly, lrx, lry] as a polygon ul-ur-lr-ll."""
+    return QPolygonF([QPointF(q[0], q[1]), QPointF(q[2], q[3]), QPointF(q[6], q[7]), QPointF(q[4], q[5])])
+
+
+def _quads_bounds(quads) -> tuple[float, float, float, float] | None:
+    xs, ys = [], []
+    for q in quads:
+        xs += q[0::2]
+        ys += q[1::2]
+    if not xs:
+        return None
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+class _Words:
+    """Word boxes of one page with their line direction, for hit-testing in Python quickly."""
+
+    def __init__(self, page_text):
+        self.text = page_text
+        self.words = list(page_text.words)
+        lines = list(getattr(page_text, "lines", ()) or ())
+        starts = [ln.start for ln in lines]
+        self.dirs = []
+        for w in self.words:
+            i = bisect.bisect_right(starts, w.start) - 1
+            self.dirs.append((lines[i].dx, lines[i].dy) if i >= 0 else (1.0, 0.0))
+        self.starts = [w.start for w in self.words]
+
+    def nearest(self, x: float, y: float, tolerance: float | None = None) -> int | None:
+        """Index of the word under (x, y) or nearest to it (distance across lines weighs more)."""
+        best_key = None
+        best = None
+        for i, w in enumerate(self.words):
+            dx = w.x0 - x if x < w.x0 else (x - w.x1 if x > w.x1 else 0.0)
+            dy = w.y0 - y if y < w.y0 else (y - w.y1 if y > w.y1 else 0.0)
+            if dx == 0.0 and dy == 0.0:
+                return i
+            ux, uy = self.dirs[i]
+            along = abs(dx * ux + dy * uy)
+            across = abs(-dx * uy + dy * ux)
+            key = across * 4.0 + along
+            if best_key is None or key < best_key:
+                best_key, best = key, i
+        if best is None:
+            return None
+        if tolerance is not None:
+            w = self.words[best]
+            dx = max(w.x0 - x, 0.0, x - w.x1)
+            dy = max(w.y0 - y, 0.0, y - w.y1)
+            if math.hypot(dx, dy) > tolerance:
+                return None
+        return best
+
+
+class _ImageCache:
+    """LRU of rendered images, bounded in bytes."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict = OrderedDict()  # key -> (QImage, samples, nbytes)
+
+    def get(self, key):
+        hit = self._items.get(key)
+        if hit is None:
+            return None
+        self._items.move_to_end(key)
+        return hit[0]
+
+    def __contains__(self, key) -> bool:
+        return key in self._items
+
+    def put(self, key, image: QImage, samples, keep: set) -> None:
+        n = image.sizeInBytes()
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.bytes -= old[2]
+        self._items[key] = (image, samples, n)
+        self.bytes += n
+        # evict the least recently used, sparing what is on screen now
+        if self.bytes > self.max_bytes:
+            for k in list(self._items):
+                if self.bytes <= self.max_bytes:
+                    break
+                if k in keep or k == key:
+                    continue
+                self.bytes -= self._items.pop(k)[2]
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+@dataclass
+class _Highlight:
+    id: str
+    page: int
+    polys: list
+    color: QColor
+    tooltip: str
+    bounds: tuple
+
+
+# --------------------------------------------------------------------------- the view
+
+
+class PdfView(QAbstractScrollArea):
+    """Scrollable view of a PDF's pages with highlights and word-wise text selection."""
+
+    selectionChanged = Signal()
+    highlightClicked = Signal(str)
+    pageChanged = Signal(int)
+    zoomChanged = Signal(float)
+    # the user tried to select text on a page without a text layer (page number, 0-based)
+    textUnavailable = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("pdfView")
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setFrameShape(QAbstractScrollArea.NoFrame)
+        self.viewport().setMouseTracking(True)
+        self.viewport().setAutoFillBackground(False)
+        self.setAttribute(Qt.WA_OpaquePaintEvent)
+        self.viewport().setAttribute(Qt.WA_OpaquePaintEvent)
+        self.verticalScrollBar().setSingleStep(40)
+        self.horizontalScrollBar().setSingleStep(40)
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
+
+        self._source = None
+        self._count = 0
+        self._sizes: list[tuple[float, float]] = []  # points, display orientation
+        self._size_known: bytearray = bytearray()
+        self._spans: list[PageSpan] | None = None
+        self._span_starts: list[int] = []
+        self._doc_text: str | None = None
+        self._zoom = 1.0
+        self._fit_width = True
+        self._tops: list[int] = []  # content y of each page's top edge (logical px)
+        self._heights: list[int] = []
+        self._widths: list[int] = []
+        self._content_w = 0
+        self._content_h = 0
+
+        self._cache = _ImageCache(CACHE_BYTES)
+        self._failed: dict[int, str] = {}  # page -> error message
+        self._words: OrderedDict[int, _Words] = OrderedDict()
+        self._text_cache_size = 8
+
+        self._highlights: dict[int, list[_Highlight]] = {}
+        self._hl_by_id: dict[str, _Highlight] = {}
+
+        self._sel: tuple[int, int, int] | None = None  # (page, start, end) page-local
+        self._sel_quads: list | None = None
+        self._press: tuple | None = None  # (viewport pos, page, word index | None)
+        self._dragging = False
+        self._anchor_word: int | None = None
+
+        self._current = 0
+        self._forced_current: int | None = None
+        self._programmatic_scroll = False
+        self._probe_next = 0
+
+        self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.setInterval(15)
+        self._prefetch_timer.timeout.connect(self._prefetch)
+        self._probe_timer = QTimer(self)
+        self._probe_timer.setSingleShot(True)
+        self._probe_timer.setInterval(0)
+        self._probe_timer.timeout.connect(self._probe_sizes)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._refit)
+
+    # ================================================================ document
+
+    def set_source(self, source, pages: list | None = None, text: str | None = None) -> None:
+        """Show ``source`` (a ``PdfSource``) from page 1. ``pages``/``text``: see :meth:`set_pages`.
+
+        ``set_source(None)`` empties the view: do it before closing the source it showed."""
+        self._source = source
+        self._cache.clear()
+        self._failed.clear()
+        self._words.clear()
+        self._highlights = {}
+        self._hl_by_id = {}
+        self._sel = None
+        self._sel_quads = None
+        self._press = None
+        self._dragging = False
+        self._spans = None
+        self._span_starts = []
+        self._doc_text = None
+        self._current = 0
+        self._forced_current = None
+        self._probe_timer.stop()
+        self._prefetch_timer.stop()
+        if source is None:
+            self._count = 0
+            self._sizes = []
+            self._size_known = bytearray()
+        else:
+            self._count = int(source.page_count)
+            first = tuple(source.page_size(0)) if self._count else (0.0, 0.0)
+            self._sizes = [first] * self._count
+            self._size_known = bytearray(self._count)
+            if self._count:
+                self._size_known[0] = 1
+            self._probe_next = 1
+        if pages is not None:
+            self._apply_pages(pages, text)
+        if self._fit_width:
+            self._zoom = self._fit_zoom()
+        self._relayout(keep_view=False)
+        self._set_scroll(0, 0)
+        if source is not None and self._probe_next < self._count:
+            self._probe_timer.start()
+        self.viewport().update()
+        self.selectionChanged.emit()
+        self.pageChanged.emit(0)
+
+    def source(self):
+        return self._source
+
+    def set_pages(self, pages, text: str | None = None) -> None:
+        """Page spans of the document text (``PageInfo`` objects or dicts with number/start/end,
+        and optionally width/height/has_text), known after text extraction. With ``text`` (the
+        whole document text) :meth:`find` searches it directly instead of page by page."""
+        self._apply_pages(pages, text)
+        self._relayout(keep_view=True)
+        self.viewport().update()
+
+    def _apply_pages(self, pages, text: str | None) -> None:
+        spans = [_page_span(p, i) for i, p in enumerate(pages)] if pages is not None else None
+        if spans is not None:
+            spans.sort(key=lambda s: s.number)
+        self._spans = spans
+        self._span_starts = [s.start for s in spans] if spans else []
+        if text is not None:
+            self._doc_text = text
+        for s in spans or ():
+            if 0 <= s.number < self._count and s.width and s.height:
+                self._sizes[s.number] = (float(s.width), float(s.height))
+                self._size_known[s.number] = 1
+
+    def page_count(self) -> int:
+        return self._count
+
+    def page_size(self, n: int) -> tuple[float, float]:
+        """Size of page ``n`` in points as displayed (rotation applied)."""
+        self._ensure_size(n)
+        return self._sizes[n]
+
+    def page_has_text(self, n: int) -> bool:
+        """Whether page ``n`` has a text layer (text can be selected on it)."""
+        if self._spans is not None and 0 <= n < len(self._spans) and self._spans[n].has_text is not None:
+            return bool(self._spans[n].has_text)
+        words = self._page_words(n)
+        return words is not None and bool(words.words)
+
+    # ================================================================ layout
+
+    def _scale(self) -> float:
+        """Logical pixels per point."""
+        return self._zoom * PX_PER_PT
+
+    def _device_scale(self) -> float:
+        return self._scale() * self.devicePixelRatioF()
+
+    def _relayout(self, keep_view: bool = True) -> None:
+        anchor = self._view_anchor() if keep_view and self._tops else None
+        s = self._scale()
+        self._widths = [max(1, math.ceil(w * s - 0.001)) for w, _h in self._sizes]
+        self._heights = [max(1, math.ceil(h * s - 0.001)) for _w, h in self._sizes]
+        self._tops = [GAP + t for t in accumulate((h + GAP for h in self._heights), initial=0)][:-1] if self._count else []
+        self._content_w = (max(self._widths) if self._widths else 0) + 2 * GAP
+        self._content_h = (self._tops[-1] + self._heights[-1] + GAP) if self._count else 0
+        self._update_scrollbars()
+        if anchor is not None:
+            self._restore_anchor(anchor)
+
+    def _update_scrollbars(self) -> None:
+        vp = self.viewport().size()
+        vb, hb = self.verticalScrollBar(), self.horizontalScrollBar()
+        self._programmatic_scroll = True
+        try:
+            vb.setRange(0, max(0, self._content_h - vp.height()))
+            vb.setPageStep(max(1, vp.height()))
+            hb.setRange(0, max(0, self._content_w - vp.width()))
+            hb.setPageStep(max(1, vp.width()))
+        finally:
+            self._programmatic_scroll = False
+
+    def _view_anchor(self, at: QPoint | None = None):
+        """(page, x fraction, y fraction, viewport point) of a viewport point, to keep it in place."""
+        if not self._count:
+            return None
+        vp = at if at is not None else QPoint(self.viewport().width() // 2, 0)
+        cy = self.verticalScrollBar().value() + vp.y()
+        i = max(0, bisect.bisect_right(self._tops, cy) - 1)
+        fy = (cy - self._tops[i]) / self._heights[i]
+        x0 = self._page_x(i)
+        fx = (vp.x() - x0) / self._widths[i]
+        return (i, fx, fy, vp)
+
+    def _restore_anchor(self, anchor) -> None:
+        i, fx, fy, vp = anchor
+        i = min(i, self._count - 1)
+        y = self._tops[i] + fy * self._heights[i] - vp.y()
+        hb = self.horizontalScrollBar()
+        # _page_x depends on the horizontal scroll value: solve for it
+        base_x = self._page_x_at(i, 0)
+        x = base_x + fx * self._widths[i] - vp.x()
+        self._set_scroll(round(x) if hb.maximum() > 0 else 0, round(y))
+
+    def _page_x_at(self, i: int, hscroll: int) -> int:
+        vw = self.viewport().width()
+        if self._content_w <= vw:
+            return (vw - self._widths[i]) // 2
+        return GAP + (self._content_w - 2 * GAP - self._widths[i]) // 2 - hscroll
+
+    def _page_x(self, i: int) -> int:
+        return self._page_x_at(i, self.horizontalScrollBar().value())
+
+    def _page_rect(self, i: int) -> QRect:
+        """Page ``i`` in viewport coordinates."""
+        return QRect(self._page_x(i), self._tops[i] - self.verticalScrollBar().value(), self._widths[i], self._heights[i])
+
+    def _visible_pages(self, margin: int = 0) -> range:
+        if not self._count:
+            return range(0)
+        top = self.verticalScrollBar().value() - margin
+        bottom = top + self.viewport().height() + 2 * margin
+        first = max(0, bisect.bisect_right(self._tops, top) - 1)
+        if self._tops[first] + self._heights[first] < top:
+            first += 1
+        last = max(first, bisect.bisect_left(self._tops, bottom) - 1)
+        return range(first, min(self._count, last + 1))
+
+    def _set_scroll(self, x: int, y: int) -> None:
+        self._programmatic_scroll = True
+        try:
+            self.horizontalScrollBar().setValue(x)
+            self.verticalScrollBar().setValue(y)
+        finally:
+            self._programmatic_scroll = False
+        self._update_current()
+
+    def _ensure_size(self, n: int) -> None:
+        if self._size_known[n]:
+            return
+        self._size_known[n] = 1
+        size = tuple(self._source.page_size(n))
+        if size != self._sizes[n]:
+            self._sizes[n] = size
+            self._relayout(keep_view=True)
+
+    def _ensure_visible_sizes(self) -> None:
+        """Read the real sizes of the pages in view (and the next one) if not known yet."""
+        vis = self._visible_pages()
+        if not vis:
+            return
+        unknown = [n for n in range(vis[0], min(self._count, vis[-1] + 2)) if not self._size_known[n]]
+        if not unknown:
+            return
+        changed = False
+        for n in unknown:
+            self._size_known[n] = 1
+            size = tuple(self._source.page_size(n))
+            if size != self._sizes[n]:
+                self._sizes[n] = size
+                changed = True
+        if changed:
+            self._relayout(keep_view=True)
+
+    def _probe_sizes(self) -> None:
+        """Read the real size of a few pages (idle time); redo the layout if one differs."""
+        if self._source is None:
+            return
+        changed = False
+        end = min(self._count, self._probe_next + SIZE_PROBE_CHUNK)
+        for n in range(self._probe_next, end):
+            if self._size_known[n]:
+                continue
+            self._size_known[n] = 1
+            size = tuple(self._source.page_size(n))
+            if size != self._sizes[n]:
+                self._sizes[n] = size
+                changed = True
+        self._probe_next = end
+        if changed:
+            self._relayout(keep_view=True)
+            self.viewport().update()
+        if self._probe_next < self._count:
+            self._probe_timer.start()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._fit_width and self._count:
+            self._fit_timer.start()
+        else:
+            self._relayout(keep_view=True)
+
+    def _refit(self) -> None:
+        if self._fit_width and self._count:
+            z = self._fit_zoom()
+            if abs(z - self._zoom) > 1e-6:
+                self._apply_zoom(z, None)
+            else:
+                self._relayout(keep_view=True)
+
+    # ================================================================ zoom
+
+    def zoom(self) -> float:
+        return self._zoom
+
+    def set_zoom(self, factor: float) -> None:
+        """Zoom to ``factor`` (1.0 = actual size), keeping the middle of the view in place."""
+        self._fit_width = False
+        self._apply_zoom(factor, None)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom * 1.001), MAX_ZOOM))
+
+    def zoom_out(self) -> None:
+        self.set_zoom(next((z for z in reversed(ZOOM_STEPS) if z < self._zoom * 0.999), MIN_ZOOM))
+
+    def fit_width(self) -> None:
+        """Zoom so the current page fills the width of the view (kept when the view is resized)."""
+        self._fit_width = True
+        self._apply_zoom(self._fit_zoom(), None)
+
+    def _fit_zoom(self) -> float:
+        if not self._count:
+            return self._zoom
+        w = self.viewport().width() - 2 * GAP
+        vb = self.verticalScrollBar()
+        if not vb.isVisibleTo(self) and self.verticalScrollBarPolicy() == Qt.ScrollBarAsNeeded and self._count > 1:
+            # the scroll bar is about to appear: fit the width that will be left
+            w -= vb.sizeHint().width()
+        page_w = self._sizes[min(self._current, self._count - 1)][0]
+        return max(MIN_ZOOM, min(MAX_ZOOM, w / (page_w * PX_PER_PT))) if page_w > 0 else 1.0
+
+    def _apply_zoom(self, factor: float, at: QPoint | None) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, float(factor)))
+        if not self._count:
+            self._zoom = factor
+            return
+        if at is None:
+            vp = self.viewport()
+            at = QPoint(vp.width() // 2, vp.height() // 2)
+        anchor = self._view_anchor(at)
+        changed = abs(factor - self._zoom) > 1e-9
+        self._zoom = factor
+        self._relayout(keep_view=False)
+        if anchor is not None:
+            self._restore_anchor(anchor)
+        self.viewport().update()
+        if changed:
+            self.zoomChanged.emit(self._zoom)
+
+    # ================================================================ navigation
+
+    def current_page(self) -> int:
+        return self._current
+
+    def go_to_page(self, n: int) -> None:
+        if not self._count:
+            return
+        n = max(0, min(self._count - 1, int(n)))
+        self._ensure_size(n)
+        self._set_scroll(self.horizontalScrollBar().value(), self._tops[n] - GAP // 2)
+        self._ensure_visible_sizes()
+        self._forced_current = n
+        self._update_current()
+        self.viewport().update()
+
+    def next_page(self) -> None:
+        self.go_to_page(self._current + 1)
+
+    def previous_page(self) -> None:
+        # from the middle of a page, go back to its top first
+        if self._count and self.verticalScrollBar().value() > self._tops[self._current] - GAP // 2 + 2 and self._forced_current is None:
+            self.go_to_page(self._current)
+        else:
+            self.go_to_page(self._current - 1)
+
+    def first_page(self) -> None:
+        self.go_to_page(0)
+
+    def last_page(self) -> None:
+        self.go_to_page(self._count - 1)
+
+    def scroll_to(self, page: int, quads=None) -> None:
+        """Bring page ``page`` (or the part of it covered by ``quads``) into view."""
+        if not self._count or not 0 <= page < self._count:
+            return
+        self._ensure_size(page)
+        b = _quads_bounds(quads) if quads else None
+        if b is None:
+            self.go_to_page(page)
+            return
+        s = self._scale()
+        vb, hb = self.verticalScrollBar(), self.horizontalScrollBar()
+        vp = self.viewport()
+        y0 = self._tops[page] + b[1] * s
+        y1 = self._tops[page] + b[3] * s
+        top = vb.value()
+        y = top
+        if y0 < top + GAP or y1 > top + vp.height() - GAP:
+            y = round((y0 + y1) / 2 - vp.height() / 2)
+        x = hb.value()
+        if hb.maximum() > 0:
+            px = self._page_x_at(page, 0)
+            x0, x1 = px + b[0] * s, px + b[2] * s
+            if x0 < x + GAP or x1 > x + vp.width() - GAP:
+                x = round((x0 + x1) / 2 - vp.width() / 2)
+        self._set_scroll(x, y)
+        self._forced_current = None
+        self._update_current()
+        self.viewport().update()
+
+    def _on_scrolled(self, _value: int) -> None:
+        if not self._programmatic_scroll:
+            self._forced_current = None
+            self._ensure_visible_sizes()
+        self._update_current()
+        self.viewport().update()
+
+    def _update_current(self) -> None:
+        if not self._count:
+            return
+        if self._forced_current is not None:
+            cur = self._forced_current
+        else:
+            y = self.verticalScrollBar().value() + self.viewport().height() // 3
+            cur = max(0, min(self._count - 1, bisect.bisect_right(self._tops, y) - 1))
+        if cur != self._current:
+            self._current = cur
+            self.pageChanged.emit(cur)
+
+    # ================================================================ rendering
+
+    def _tiles(self, n: int, ds: float) -> list[tuple[int, int, int, int]]:
+        """Device-pixel rects (x0, y0, x1, y1) of the tiles of page n at device scale ds."""
+        w, h = self._sizes[n]
+        W, H = max(1, math.ceil(w * ds - 0.001)), max(1, math.ceil(h * ds - 0.001))
+        if W * H <= WHOLE_PAGE_MAX_PIXELS:
+            return [(0, 0, W, H)]
+        return [(x, y, min(W, x + TILE), min(H, y + TILE)) for y in range(0, H, TILE) for x in range(0, W, TILE)]
+
+    def _render(self, n: int, ds: float, tile, whole: bool) -> QImage | None:
+        key = (n, round(ds, 5), tile)
+        img = self._cache.get(key)
+        if img is not None or n in self._failed:
+            return img
+        try:
+            if whole:
+                w, h, stride, samples, fmt = self._source.render(n, ds)
+            else:
+                clip = (tile[0] / ds, tile[1] / ds, tile[2] / ds, tile[3] / ds)
+                w, h, stride, samples, fmt = self._source.render(n, ds, clip=clip)
+        except UserError as exc:
+            self._failed[n] = str(exc)
+            return None
+        qfmt = QImage.Format_RGBA8888 if fmt == "RGBA8888" else QImage.Format_RGB888
+        img = QImage(samples, w, h, stride, qfmt)
+        img.setDevicePixelRatio(self.devicePixelRatioF())
+        self._cache.put(key, img, samples, self._on_screen_keys)
+        return img
+
+    _on_screen_keys: set = set()
+
+    def paintEvent(self, event) -> None:
+        vp = self.viewport()
+        p = QPainter(vp)
+        exposed = event.rect()
+        p.fillRect(exposed, BACKGROUND)
+        if not self._count:
+            p.end()
+            return
+        ds = self._device_scale()
+        dpr = self.devicePixelRatioF()
+        deadline = time.perf_counter() + PAINT_BUDGET
+        rendered_one = False
+        missing = False
+        on_screen = set()
+        self._on_screen_keys = on_screen
+        for n in self._visible_pages():
+            r = self._page_rect(n)
+            if not r.intersects(exposed):
+                continue
+            p.fillRect(r.adjusted(1, 1, 2, 2), PAGE_BORDER)
+            p.fillRect(r, Qt.white)
+            tiles = self._tiles(n, ds)
+            whole = len(tiles) == 1
+            for t in tiles:
+                tr = QRectF(r.x() + t[0] / dpr, r.y() + t[1] / dpr, (t[2] - t[0]) / dpr, (t[3] - t[1]) / dpr)
+                if not tr.intersects(QRectF(exposed)):
+                    continue
+                key = (n, round(ds, 5), t)
+                on_screen.add(key)
+                img = self._cache.get(key)
+                if img is None and n not in self._failed:
+                    if rendered_one and time.perf_counter() > deadline:
+                        missing = True
+                        continue
+                    img = self._render(n, ds, t, whole)
+                    rendered_one = True
+                if img is not None:
+                    p.drawImage(tr.topLeft(), img)
+            if n in self._failed:
+                p.setPen(QColor(160, 0, 0))
+                p.drawText(r.adjusted(20, 20, -20, -20), Qt.AlignTop | Qt.TextWordWrap, self._failed[n])
+            self._paint_overlays(p, n, r)
+        p.end()
+        if missing:
+            QTimer.singleShot(0, vp.update)
+        elif not self._prefetch_timer.isActive():
+            self._prefetch_timer.start()
+
+    def _paint_overlays(self, p: QPainter, n: int, r: QRect) -> None:
+        hls = self._highlights.get(n)
+        sel = self._sel_quads if self._sel is not None and self._sel[0] == n else None
+        if not hls and not sel:
+            return
+        s = self._scale()
+        p.save()
+        p.translate(r.x(), r.y())
+        p.scale(s, s)
+        p.setPen(Qt.NoPen)
+        p.setCompositionMode(QPainter.CompositionMode_Multiply)
+        for h in hls or ():
+            p.setBrush(h.color)
+            for poly in h.polys:
+                p.drawPolygon(poly)
+        if sel:
+            p.setBrush(SELECTION)
+            for poly in sel:
+                p.drawPolygon(poly)
+        p.restore()
+
+    def _prefetch(self) -> None:
+        """Render the page after the last visible one (and the one before the first)."""
+        if self._source is None or not self._count or not self.isVisible():
+            return
+        vis = self._visible_pages()
+        if not vis:
+            return
+        ds = self._device_scale()
+        keep = set(self._on_screen_keys)
+        for n in (vis[-1] + 1, vis[0] - 1):
+            if not 0 <= n < self._count or n in self._failed:
+                continue
+            self._ensure_size(n)
+            tiles = self._tiles(n, ds)
+            # a tiled page: only its first row (the part that scrolls in first)
+            todo = tiles if len(tiles) == 1 else [t for t in tiles if t[1] == (0 if n > vis[-1] else tiles[-1][1])]
+            for t in todo:
+                key = (n, round(ds, 5), t)
+                if key not in self._cache:
+                    self._on_screen_keys = keep
+                    self._render(n, ds, t, len(tiles) == 1)
+                    keep.add(key)
+                    # one render per idle slice keeps the UI responsive
+                    self._prefetch_timer.start()
+                    return
+                keep.add(key)
+
+    def rendered_image_count(self) -> int:
+        """Number of rendered images (pages or tiles) held in the cache."""
+        return len(self._cache)
+
+    # ================================================================ highlights
+
+    def set_highlights(self, items: Iterable) -> None:
+        """Replace the highlights: an iterable of (id, page, quads, QColor, tooltip)."""
+        by_page: dict[int, list[_Highlight]] = defaultdict(list)
+        by_id: dict[str, _Highlight] = {}
+        for hid, page, quads, color, tooltip in items:
+            quads = [list(q) for q in quads or ()]
+            b = _quads_bounds(quads)
+            if b is None:
+                continue
+            h = _Highlight(str(hid), int(page), [_quad_polygon(q) for q in quads], QColor(color), tooltip or "", b)
+            by_page[h.page].append(h)
+            by_id[h.id] = h
+        self._highlights = dict(by_page)
+        self._hl_by_id = by_id
+        self.viewport().update()
+
+    def highlight_at(self, pos: QPoint) -> str | None:
+        """Id of the highlight under viewport position ``pos`` (the topmost), if any."""
+        hit = self._page_point(pos)
+        if hit is None:
+            return None
+        n, x, y = hit
+        pt = QPointF(x, y)
+        for h in reversed(self._highlights.get(n, ())):
+            b = h.bounds
+            if b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1:
+                for poly in h.polys:
+                    if poly.containsPoint(pt, Qt.OddEvenFill) or poly.boundingRect().adjusted(-1, -1, 1, 1).contains(pt):
+                        return h.id
+        return None
+
+    # ================================================================ text and selection
+
+    def _page_words(self, n: int) -> _Words | None:
+        if self._source is None or not 0 <= n < self._count:
+            return None
+        w = self._words.get(n)
+        if w is None:
+            w = _Words(self._source.page_text(n))
+            self._words[n] = w
+            while len(self._words) > self._text_cache_size:
+                self._words.popitem(last=False)
+        else:
+            self._words.move_to_end(n)
+        return w
+
+    def _page_point(self, pos: QPoint, clamp_page: int | None = None):
+        """(page, x, y) in page points under viewport position ``pos``.
+
+        With ``clamp_page`` the point is expressed on that page even outside it."""
+        if not self._count:
+            return None
+        s = self._scale()
+        if clamp_page is not None:
+            r = self._page_rect(clamp_page)
+            return (clamp_page, (pos.x() - r.x()) / s, (pos.y() - r.y()) / s)
+        cy = pos.y() + self.verticalScrollBar().value()
+        n = max(0, bisect.bisect_right(self._tops, cy) - 1)
+        r = self._page_rect(n)
+        if not r.contains(pos):
+            return None
+        return (n, (pos.x() - r.x()) / s, (pos.y() - r.y()) / s)
+
+    def map_from_page(self, page: int, point: QPointF) -> QPointF:
+        """Viewport position of ``point`` (page points, display coordinates) on ``page``."""
+        r = self._page_rect(page)
+        s = self._scale()
+        return QPointF(r.x() + point.x() * s, r.y() + point.y() * s)
+
+    def map_to_page(self, pos: QPoint) -> tuple[int, QPointF] | None:
+        """(page, point in page points) under viewport position ``pos``, or None off the pages."""
+        hit = self._page_point(pos)
+        return None if hit is None else (hit[0], QPointF(hit[1], hit[2]))
+
+    def selection_in_page(self) -> tuple[int, int, int] | None:
+        """(page, start, end): the selection as offsets into that page's text."""
+        return self._sel
+
+    def selection(self) -> tuple[int, int] | None:
+        """The selection as code-point offsets into the document text (needs the page spans)."""
+        if self._sel is None or self._spans is None:
+            return None
+        n, a, b = self._sel
+        if n >= len(self._spans):
+            return None
+        start = self._spans[n].start
+        return (start + a, start + b)
+
+    def selected_text(self) -> str:
+        if self._sel is None:
+            return ""
+        n, a, b = self._sel
+        words = self._page_words(n)
+        return words.text.text[a:b] if words else ""
+
+    def selection_quads(self) -> tuple[int, list[list[float]]] | None:
+        if self._sel is None:
+            return None
+        return (self._sel[0], [list(q) for q in self._sel_quad_list])
+
+    def clear_selection(self) -> None:
+        if self._sel is not None:
+            self._set_selection(None)
+
+    def select_span(self, page: int, start: int, end: int, scroll: bool = False) -> None:
+        """Select page-local offsets [start, end) of ``page``."""
+        self._set_selection((page, start, end) if end > start else None)
+        if scroll and self._sel is not None:
+            self.scroll_to(page, self._sel_quad_list)
+
+    def select_document_span(self, start: int, end: int, scroll: bool = True) -> bool:
+        """Select document-text offsets [start, end) (within one page; needs the page spans)."""
+        if not self._spans:
+            return False
+        i = max(0, bisect.bisect_right(self._span_starts, start) - 1)
+        sp = self._spans[i]
+        if end > sp.end:
+            return False
+        self.select_span(sp.number, start - sp.start, end - sp.start, scroll)
+        return True
+
+    def _set_selection(self, sel) -> None:
+        if sel == self._sel:
+            return
+        self._sel = sel
+        if sel is None:
+            self._sel_quad_list = []
+            self._sel_quads = None
+        else:
+            words = self._page_words(sel[0])
+            self._sel_quad_list = words.text.span_quads(sel[1], sel[2]) if words else []
+            self._sel_quads = [_quad_polygon(q) for q in self._sel_quad_list]
+        self.viewport().update()
+        self.selectionChanged.emit()
+
+    _sel_quad_list: list = []
+
+    def copy(self) -> None:
+        """Put the selected text on the clipboard."""
+        text = self.selected_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    # ---------------------------------------------------------------- mouse
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            super().mousePressEvent(event)
+            return
+        pos = event.position().toPoint()
+        hit = self._page_point(pos)
+        self._dragging = False
+        self._anchor_word = None
+        self._press = (pos, hit[0] if hit else None)
+        if hit is not None:
+            n, x, y = hit
+            words = self._page_words(n)
+            if words is not None and words.words:
+                self._anchor_word = words.nearest(x, y, PRESS_TOLERANCE)
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:
+        pos = event.position().toPoint()
+        if not (event.buttons() & Qt.LeftButton) or self._press is None:
+            self._update_cursor(pos)
+            return
+        ppos, page = self._press
+        if not self._dragging:
+            if (pos - ppos).manhattanLength() < QApplication.startDragDistance():
+                return
+            self._dragging = True
+            if page is not None and self._anchor_word is None:
+                words = self._page_words(page)
+                if words is not None and not words.words:
+                    self.textUnavailable.emit(page)
+        if page is None or self._anchor_word is None:
+            return
+        self._autoscroll(pos)
+        _n, x, y = self._page_point(pos, clamp_page=page)
+        words = self._page_words(page)
+        focus = words.nearest(x, y)
+        if focus is None:
+            return
+        a, b = sorted((self._anchor_word, focus))
+        self._set_selection((page, words.words[a].start, words.words[b].end))
+
+    def _autoscroll(self, pos: QPoint) -> None:
+        vp = self.viewport()
+        vb = self.verticalScrollBar()
+        if pos.y() < 0:
+            vb.setValue(vb.value() + pos.y())
+        elif pos.y() > vp.height():
+            vb.setValue(vb.value() + pos.y() - vp.height())
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        pos = event.position().toPoint()
+        press, dragging = self._press, self._dragging
+        self._press = None
+        self._dragging = False
+        if press is not None and not dragging:
+            # a click: clear the selection, report a highlight under it
+            self.clear_selection()
+            hid = self.highlight_at(pos)
+            if hid is not None:
+                self.highlightClicked.emit(hid)
+            elif press[1] is not None and self._anchor_word is None:
+                words = self._page_words(press[1])
+                if words is not None and not words.words:
+                    self.textUnavailable.emit(press[1])
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            super().mouseDoubleClickEvent(event)
+            return
+        pos = event.position().toPoint()
+        hit = self._page_point(pos)
+        self._press = None
+        if hit is None:
+            return
+        n, x, y = hit
+        words = self._page_words(n)
+        if words is None or not words.words:
+            self.textUnavailable.emit(n)
+            return
+        i = words.nearest(x, y, DOUBLE_CLICK_TOLERANCE)
+        if i is not None:
+            w = words.words[i]
+            self._set_selection((n, w.start, w.end))
+        event.accept()
+
+    def _update_cursor(self, pos: QPoint) -> None:
+        hit = self._page_point(pos)
+        if hit is None:
+            shape = Qt.ArrowCursor
+        elif self.highlight_at(pos) is not None:
+            shape = Qt.PointingHandCursor
+        else:
+            n = hit[0]
+            known = self._words.get(n)
+            no_text = (known is not None and not known.words) or (
+                self._spans is not None and n < len(self._spans) and self._spans[n].has_text is False
+            )
+            shape = Qt.ArrowCursor if no_text else Qt.IBeamCursor
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(QCursor(shape))
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.ToolTip:
+            hid = self.highlight_at(event.pos())
+            tip = self._hl_by_id[hid].tooltip if hid else ""
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.ControlModifier:
+            steps = event.angleDelta().y() / 120.0
+            if steps:
+                self._fit_width = False
+                self._apply_zoom(self._zoom * (1.1**steps), event.position().toPoint())
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # ---------------------------------------------------------------- keyboard
+
+    def keyPressEvent(self, event) -> None:
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.ControlModifier)
+        if event.matches(QKeySequence.Copy):
+            self.copy()
+        elif key == Qt.Key_PageDown and not ctrl:
+            self.next_page()
+        elif key == Qt.Key_PageUp and not ctrl:
+            self.previous_page()
+        elif key == Qt.Key_Home:
+            self.first_page()
+        elif key == Qt.Key_End:
+            self.last_page()
+        elif ctrl and key in (Qt.Key_Plus, Qt.Key_Equal):
+            self.zoom_in()
+        elif ctrl and key == Qt.Key_Minus:
+            self.zoom_out()
+        elif ctrl and key == Qt.Key_0:
+            self.fit_width()
+        elif key == Qt.Key_Escape and self._sel is not None:
+            self.clear_selection()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    # ================================================================ find
+
+    def find(self, text: str, forward: bool = True, case_sensitive: bool = False) -> bool:
+        """Find ``text`` after (or before) the selection or the current page, wrapping around;
+        select the hit and scroll to it. White space in ``text`` matches any white space."""
+        words = [re.escape(w) for w in text.split()]
+        if not words or not self._count:
+            return False
+        rx = re.compile(r"\s+".join(words), 0 if case_sensitive else re.IGNORECASE)
+        if self._sel is not None:
+            page, start, end = self._sel
+        else:
+            page, start, end = self._current, -1, -1
+            if not forward:
+                page = self._current
+                start = end = 1 << 60
+        if self._doc_text is not None and self._spans:
+            return self._find_in_document(rx, forward, page, start, end)
+        return self._find_by_page(rx, forward, page, start, end)
+
+    def _find_in_document(self, rx, forward, page, start, end) -> bool:
+        text = self._doc_text
+        sp = self._spans[page]
+        base = sp.start
+        if forward:
+            pos = base + (start + 1 if start >= 0 else 0)
+            # after the position, else wrapped round from the start
+            candidates = [m for m in (rx.search(text, pos), rx.search(text)) if m is not None]
+        else:
+            pos = base + min(start, sp.end - base)
+            last_before = last_after = None
+            for m in rx.finditer(text):
+                if m.start() < pos:
+                    last_before = m
+                else:
+                    last_after = m
+            candidates = [m for m in (last_before, last_after) if m is not None]
+        for m in candidates:
+            if self.select_document_span(m.start(), m.end(), scroll=True):
+                return True
+        return False
+
+    def _find_by_page(self, rx, forward, page, start, end) -> bool:
+        """Search page texts one by one from ``page`` (used while the document text is unknown)."""
+        n = self._count
+        for k in range(n + 1):
+            p = (page + k) % n if forward else (page - k) % n
+            words = self._page_words(p)
+            t = words.text.text if words else ""
+            m = None
+            if forward:
+                m = rx.search(t, start + 1 if (k == 0 and start >= 0) else 0)
+            else:
+                limit = start if k == 0 else len(t) + 1
+                for mm in rx.finditer(t):
+                    if mm.start() >= limit:
+                        break
+                    m = mm
+            if m is not None:
+                self.select_span(p, m.start(), m.end(), scroll=True)
+                return True
+        return False

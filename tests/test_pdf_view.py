@@ -1,0 +1,384 @@
+"""The PDF page view: lazy rendering, zoom, navigation, word-wise selection, highlights, find."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QColor, QMouseEvent  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotator.core.pdf import open_pdf, pymupdf  # noqa: E402
+from annotator.qt.pdf_view import PdfView  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+SENTENCE = "Police said at least 30,000 protesters gathered in the square on Friday."
+NEEDLE_PAGE = 5
+ROTATED_PAGE = 3
+SCAN_PAGE = 2
+PAGES = 8
+
+
+def _make_pdf() -> bytes:
+    """8 A4 pages: text everywhere except a drawing-only page 2; page 3 has /Rotate 90;
+    page 5 holds the only occurrence of "needle"."""
+    m = pymupdf()
+    doc = m.open()
+    for n in range(PAGES):
+        page = doc.new_page(width=595, height=842)
+        if n == SCAN_PAGE:
+            page.draw_rect(m.Rect(100, 100, 400, 500), color=(0, 0, 0), fill=(0.6, 0.6, 0.6))
+            continue
+        page.insert_text((72, 100), f"Page {n + 1}. {SENTENCE}", fontname="helv", fontsize=11)
+        for k in range(10):
+            page.insert_text((72, 140 + 20 * k), f"Line {k} of page {n + 1} with ordinary words.", fontname="helv", fontsize=11)
+        if n == NEEDLE_PAGE:
+            page.insert_text((72, 500), "A haystack hides one needle here.", fontname="helv", fontsize=11)
+        if n == ROTATED_PAGE:
+            page.set_rotation(90)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes() -> bytes:
+    return _make_pdf()
+
+
+class Spy:
+    """Wraps a PdfSource and records the render and page_text calls."""
+
+    def __init__(self, source):
+        self._s = source
+        self.renders: list[tuple[int, float, int, int]] = []
+        self.texts: list[int] = []
+
+    def __getattr__(self, name):
+        return getattr(self._s, name)
+
+    @property
+    def page_count(self):
+        return self._s.page_count
+
+    def render(self, n, zoom=1.0, **kw):
+        out = self._s.render(n, zoom, **kw)
+        self.renders.append((n, zoom, out[0], out[1]))
+        return out
+
+    def page_text(self, n):
+        self.texts.append(n)
+        return self._s.page_text(n)
+
+
+@pytest.fixture
+def view(qtbot, pdf_bytes):
+    src = Spy(open_pdf(pdf_bytes, name="test.pdf"))
+    v = PdfView()
+    qtbot.addWidget(v)
+    v.resize(640, 520)
+    v.show()
+    qtbot.waitExposed(v)
+    v.set_zoom(1.0)
+    v.set_source(src)
+    _settle(qtbot)
+    yield v
+    v.set_source(None)
+    src.close()
+
+
+def _settle(qtbot, ms: int = 60):
+    QApplication.processEvents()
+    qtbot.wait(ms)
+    QApplication.processEvents()
+
+
+def _word_box(view, page: int, word: str):
+    pt = view.source().page_text(page)
+    i = pt.text.index(word)
+    rects = pt.span_rects(i, i + len(word))
+    x0 = min(r[0] for r in rects)
+    y0 = min(r[1] for r in rects)
+    x1 = max(r[2] for r in rects)
+    y1 = max(r[3] for r in rects)
+    return i, (x0, y0, x1, y1)
+
+
+def _to_view(view, page, x, y) -> QPoint:
+    return view.map_from_page(page, QPointF(x, y)).toPoint()
+
+
+def _mouse(widget, kind, pos: QPoint, buttons=Qt.LeftButton, button=Qt.LeftButton):
+    ev = QMouseEvent(kind, QPointF(pos), QPointF(widget.mapToGlobal(pos)), button, buttons, Qt.NoModifier)
+    QApplication.sendEvent(widget, ev)
+
+
+def _drag(view, a: QPoint, b: QPoint, steps: int = 4):
+    vp = view.viewport()
+    _mouse(vp, QEvent.MouseButtonPress, a)
+    for k in range(1, steps + 1):
+        p = a + (b - a) * (k / steps)
+        _mouse(vp, QEvent.MouseMove, p, Qt.LeftButton, Qt.NoButton)
+    _mouse(vp, QEvent.MouseButtonRelease, b, Qt.NoButton)
+
+
+def _drag_over_word(view, page, word):
+    i, (x0, y0, x1, y1) = _word_box(view, page, word)
+    view.scroll_to(page, [[x0, y0, x1, y0, x0, y1, x1, y1]])
+    ym = (y0 + y1) / 2
+    # press inside the first character, release inside the last one
+    _drag(view, _to_view(view, page, x0 + 1.5, ym), _to_view(view, page, x1 - 1.5, ym))
+    return i
+
+
+# --------------------------------------------------------------------------- opening and rendering
+
+
+def test_opening_renders_only_the_first_pages_and_extracts_no_text(view):
+    src = view.source()
+    rendered = {r[0] for r in src.renders}
+    assert 0 in rendered
+    # page 1 fills the view; at most the page after it is rendered ahead of time
+    assert rendered <= {0, 1}
+    assert src.texts == []
+    assert view.current_page() == 0 and view.page_count() == PAGES
+
+
+def test_only_pages_in_view_are_rendered_after_a_jump(view, qtbot):
+    src = view.source()
+    src.renders.clear()
+    view.go_to_page(6)
+    _settle(qtbot)
+    rendered = {r[0] for r in src.renders}
+    assert 6 in rendered
+    assert rendered <= {5, 6, 7}
+    assert view.current_page() == 6
+
+
+def test_zoom_rerenders_at_the_new_resolution(view, qtbot):
+    src = view.source()
+    w1 = [r for r in src.renders if r[0] == 0][-1]
+    p1 = view.map_from_page(0, QPointF(100, 100)) - view.map_from_page(0, QPointF(0, 0))
+    view.set_zoom(2.0)
+    _settle(qtbot)
+    w2 = [r for r in src.renders if r[0] == view.current_page()][-1]
+    p2 = view.map_from_page(0, QPointF(100, 100)) - view.map_from_page(0, QPointF(0, 0))
+    assert w2[1] == pytest.approx(2 * w1[1])  # rendered at twice the scale, not scaled up
+    assert w2[2] == pytest.approx(2 * w1[2], abs=2)  # image twice as wide
+    assert p2.x() == pytest.approx(2 * p1.x(), abs=1)  # drawn twice as big
+    view.zoom_out()
+    assert view.zoom() < 2.0
+    view.zoom_in()
+    assert view.zoom() == pytest.approx(2.0)
+
+
+def test_fit_width_fills_the_view(view):
+    view.fit_width()
+    r = view.map_from_page(0, QPointF(595, 0)).x() - view.map_from_page(0, QPointF(0, 0)).x()
+    assert view.viewport().width() - 40 <= r <= view.viewport().width()
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def test_dragging_over_a_figure_selects_it_with_document_offsets(view, qtbot):
+    text, pages = view.source().extract_all()
+    view.set_pages(pages, text)
+    with qtbot.waitSignal(view.selectionChanged):
+        i = _drag_over_word(view, 0, "30,000")
+    assert view.selected_text() == "30,000"
+    assert view.selection_in_page() == (0, i, i + 6)
+    start, end = view.selection()
+    assert text[start:end] == "30,000"
+    page, quads = view.selection_quads()
+    assert page == 0 and len(quads) == 1
+
+
+def test_selection_on_a_later_page_maps_to_that_page_s_offsets(view, qtbot):
+    text, pages = view.source().extract_all()
+    view.set_pages(pages, text)
+    _drag_over_word(view, 4, "30,000")
+    start, end = view.selection()
+    assert text[start:end] == "30,000"
+    assert pages[4].start <= start < end <= pages[4].end
+
+
+def test_selection_snaps_to_whole_words_in_reading_order(view):
+    # from the middle of "least" back to the middle of "said": the words between, whole
+    _i, (ax0, ay0, ax1, ay1) = _word_box(view, 0, "least")
+    _j, (bx0, by0, bx1, by1) = _word_box(view, 0, "said")
+    _drag(view, _to_view(view, 0, (ax0 + ax1) / 2, (ay0 + ay1) / 2), _to_view(view, 0, (bx0 + bx1) / 2, (by0 + by1) / 2))
+    assert view.selected_text() == "said at least"
+
+
+def test_selection_before_page_spans_are_known(view):
+    # page spans come later (background extraction): the page-local selection works already
+    _drag_over_word(view, 1, "30,000")
+    assert view.selection() is None
+    assert view.selected_text() == "30,000"
+    text, pages = view.source().extract_all()
+    view.set_pages(pages)
+    start, end = view.selection()
+    assert text[start:end] == "30,000"
+
+
+def test_double_click_selects_a_word_and_a_click_clears(view):
+    _i, (x0, y0, x1, y1) = _word_box(view, 0, "protesters")
+    pos = _to_view(view, 0, (x0 + x1) / 2, (y0 + y1) / 2)
+    QTest.mouseDClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, pos)
+    assert view.selected_text() == "protesters"
+    QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, pos)
+    assert view.selection_in_page() is None and view.selected_text() == ""
+
+
+def test_rotated_page_shows_upright_and_selection_maps(view, qtbot):
+    src = view.source()
+    w, h = src.page_size(ROTATED_PAGE)
+    assert (w, h) == pytest.approx((842, 595))  # the /Rotate 90 page is shown as displayed
+    i = _drag_over_word(view, ROTATED_PAGE, "30,000")
+    assert view.selected_text() == "30,000"
+    page, quads = view.selection_quads()
+    assert page == ROTATED_PAGE
+    # the quad lies where the word is drawn: inside the displayed (rotated) page
+    xs, ys = quads[0][0::2], quads[0][1::2]
+    assert 0 <= min(xs) < max(xs) <= w and 0 <= min(ys) < max(ys) <= h
+    assert view.selection_in_page() == (ROTATED_PAGE, i, i + 6)
+    # the rendered image has the displayed orientation (wider than tall)
+    _settle(qtbot, 10)
+    r = [r for r in src.renders if r[0] == ROTATED_PAGE][-1]
+    assert r[2] > r[3]
+
+
+def test_page_without_text_layer_selects_nothing_and_says_so(view, qtbot):
+    view.go_to_page(SCAN_PAGE)
+    _settle(qtbot)
+    assert view.page_has_text(SCAN_PAGE) is False
+    assert view.page_has_text(0) is True
+    with qtbot.waitSignal(view.textUnavailable) as blocker:
+        _drag(view, _to_view(view, SCAN_PAGE, 120, 120), _to_view(view, SCAN_PAGE, 300, 300))
+    assert blocker.args == [SCAN_PAGE]
+    assert view.selection_in_page() is None
+
+
+# --------------------------------------------------------------------------- highlights
+
+
+def _colour_count(image, rect, colour: QColor, tol: int = 40) -> int:
+    n = 0
+    for y in range(rect[1], rect[3]):
+        for x in range(rect[0], rect[2]):
+            c = image.pixelColor(x, y)
+            if abs(c.red() - colour.red()) + abs(c.green() - colour.green()) + abs(c.blue() - colour.blue()) < tol:
+                n += 1
+    return n
+
+
+def test_highlights_are_drawn_and_clicking_one_reports_it(view, qtbot):
+    src = view.source()
+    pt = src.page_text(0)
+    i = pt.text.index("30,000")
+    quads = pt.span_quads(i, i + 6)
+    magenta = QColor(255, 0, 255)
+    _i, (x0, y0, x1, y1) = _word_box(view, 0, "30,000")
+    a, b = _to_view(view, 0, x0, y0), _to_view(view, 0, x1, y1)
+    box = (a.x() + 1, a.y() + 1, b.x() - 1, b.y() - 1)
+    before = _colour_count(view.grab().toImage(), box, magenta)
+    view.set_highlights([("fig-1", 0, quads, magenta, "30,000 protesters")])
+    _settle(qtbot, 10)
+    after = _colour_count(view.grab().toImage(), box, magenta)
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    assert before == 0
+    assert after > area // 3  # the background under the word turned magenta, the glyphs stay dark
+    mid = QPoint((a.x() + b.x()) // 2, (a.y() + b.y()) // 2)
+    with qtbot.waitSignal(view.highlightClicked) as blocker:
+        QTest.mouseClick(view.viewport(), Qt.LeftButton, Qt.NoModifier, mid)
+    assert blocker.args == ["fig-1"]
+
+
+def test_thousands_of_highlights_are_indexed_by_page(view, qtbot):
+    quad = [72, 90, 120, 90, 72, 104, 120, 104]
+    items = [(f"h{k}", k % PAGES, [quad], QColor(255, 220, 0), "") for k in range(5000)]
+    view.set_highlights(items)
+    _settle(qtbot, 10)
+    pos = _to_view(view, 0, 96, 97)
+    assert view.highlight_at(pos) is not None
+    assert int(view.highlight_at(pos)[1:]) % PAGES == 0
+
+
+def test_scroll_to_a_highlight_on_a_later_page(view, qtbot):
+    quad = [72, 700, 200, 700, 72, 720, 200, 720]
+    view.scroll_to(6, [quad])
+    _settle(qtbot, 10)
+    p = _to_view(view, 6, 136, 710)
+    assert view.viewport().rect().contains(p)
+    assert view.current_page() in (6, 7)
+
+
+# --------------------------------------------------------------------------- find and navigation
+
+
+@pytest.mark.parametrize("with_text", [False, True])
+def test_find_scrolls_to_a_later_page_and_selects_the_hit(view, qtbot, with_text):
+    if with_text:
+        text, pages = view.source().extract_all()
+        view.set_pages(pages, text)
+    assert view.find("NEEDLE")
+    assert view.selection_in_page()[0] == NEEDLE_PAGE
+    assert view.selected_text() == "needle"
+    _settle(qtbot, 10)
+    page, quads = view.selection_quads()
+    p = _to_view(view, page, quads[0][0] + 2, quads[0][1] + 2)
+    assert view.viewport().rect().contains(p)
+    assert view.current_page() == NEEDLE_PAGE
+    # the next hit wraps round to the same one; a missing text is not found
+    assert view.find("needle") and view.selection_in_page()[0] == NEEDLE_PAGE
+    assert not view.find("no such words here")
+    # backward from the last page finds the "30,000" on page 7, then page 6...
+    view.clear_selection()
+    view.go_to_page(PAGES - 1)
+    assert view.find("30,000", forward=False)
+    assert view.selection_in_page()[0] == PAGES - 1
+    assert view.find("30,000", forward=False)
+    assert view.selection_in_page()[0] == PAGES - 2
+
+
+def test_keyboard_page_navigation(view, qtbot):
+    view.setFocus()
+    pages = []
+    view.pageChanged.connect(pages.append)
+    QTest.keyClick(view, Qt.Key_PageDown)
+    QTest.keyClick(view, Qt.Key_PageDown)
+    assert view.current_page() == 2
+    QTest.keyClick(view, Qt.Key_PageUp)
+    assert view.current_page() == 1
+    QTest.keyClick(view, Qt.Key_End)
+    assert view.current_page() == PAGES - 1
+    QTest.keyClick(view, Qt.Key_Home)
+    assert view.current_page() == 0
+    assert pages == [1, 2, 1, PAGES - 1, 0]
+    z = view.zoom()
+    QTest.keyClick(view, Qt.Key_Equal, Qt.ControlModifier)
+    assert view.zoom() > z
+
+
+def test_ctrl_wheel_zooms_and_wheel_scrolls(view, qtbot):
+    from PySide6.QtGui import QWheelEvent
+
+    vp = view.viewport()
+    pos = QPointF(200, 200)
+
+    def wheel(mods):
+        ev = QWheelEvent(pos, QPointF(vp.mapToGlobal(pos.toPoint())), QPoint(), QPoint(0, -120), Qt.NoButton, mods,
+                         Qt.NoScrollPhase, False)
+        QApplication.sendEvent(vp, ev)
+
+    y = view.verticalScrollBar().value()
+    wheel(Qt.NoModifier)
+    assert view.verticalScrollBar().value() > y
+    z = view.zoom()
+    wheel(Qt.ControlModifier)
+    assert view.zoom() < z
