@@ -88,6 +88,7 @@ def test_news_page_opens_as_a_clean_article(corpus_dir, name):
         assert FIGURES[name] in flat
     for s, e in doc.paragraphs:
         assert doc.text[s:e].strip() == doc.text[s:e] != ""
+    assert load_document(corpus_dir / "html" / name).text == doc.text  # same bytes, same text
 
 
 @pytest.mark.parametrize(

@@ -370,6 +370,24 @@ def test_extract_all_reports_progress_and_can_be_cancelled():
             src.extract_all(cancel=cancel)
 
 
+def test_full_extraction_on_a_worker_thread_while_pages_are_rendered():
+    import threading
+
+    data = make_pdf([[(50, 60, f"Page {n} has {n * 7} items.")] + LINES for n in range(40)])
+    with open_pdf(data) as src:
+        expected, _ = src.extract_all()
+        src._cache.clear()
+        result = {}
+        worker = threading.Thread(target=lambda: result.update(out=src.extract_all()))
+        worker.start()
+        sizes = [src.render(n % 40, 0.3)[:2] for n in range(60)]
+        texts = [src.page_text(n).text for n in range(0, 40, 5)]
+        worker.join(timeout=60)
+    assert result["out"][0] == expected
+    assert set(sizes) == {(120, 90)}
+    assert texts[1].startswith("Page 5 has 35 items.")
+
+
 def test_epub_opens_through_pymupdf():
     import io
     import zipfile

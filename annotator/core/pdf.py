@@ -280,6 +280,28 @@ class PdfPageText:
             return None
         return (lo, hi)
 
+    def _line_extents(self) -> list[tuple[float, float, float, float]]:
+        """Per line: (amin, amax, bmin, bmax) of its characters along (a) and across (b) its
+        writing direction. Computed once per page."""
+        ext = self.__dict__.get("_extents")
+        if ext is None:
+            ext = []
+            for line in self.lines:
+                ux, uy = line.dx, line.dy
+                vx, vy = -uy, ux
+                amin = bmin = math.inf
+                amax = bmax = -math.inf
+                for k in range(line.first_char, line.last_char):
+                    x0, y0, x1, y1 = self.char_boxes[k]
+                    for qx, qy in ((x0, y0), (x1, y1), (x0, y1), (x1, y0)):
+                        qa = qx * ux + qy * uy
+                        qb = qx * vx + qy * vy
+                        amin, amax = min(amin, qa), max(amax, qa)
+                        bmin, bmax = min(bmin, qb), max(bmax, qb)
+                ext.append((amin, amax, bmin, bmax))
+            self._extents = ext
+        return ext
+
     def offset_at(self, point, max_distance: float = 24.0) -> int | None:
         """Caret offset nearest to ``point`` (display coordinates), for drag selection.
 
@@ -289,20 +311,10 @@ class PdfPageText:
         """
         px, py = point
         best = None
-        for line in self.lines:
+        for line, (amin, amax, bmin, bmax) in zip(self.lines, self._line_extents()):
             ux, uy = line.dx, line.dy
-            vx, vy = -uy, ux
             a = px * ux + py * uy
-            b = px * vx + py * vy
-            amin = bmin = math.inf
-            amax = bmax = -math.inf
-            for k in range(line.first_char, line.last_char):
-                cx0, cy0, cx1, cy1 = self.char_boxes[k]
-                for qx, qy in ((cx0, cy0), (cx1, cy1), (cx0, cy1), (cx1, cy0)):
-                    qa = qx * ux + qy * uy
-                    qb = qx * vx + qy * vy
-                    amin, amax = min(amin, qa), max(amax, qa)
-                    bmin, bmax = min(bmin, qb), max(bmax, qb)
+            b = px * -uy + py * ux
             da = max(amin - a, 0.0, a - amax)
             db = max(bmin - b, 0.0, b - bmax)
             # across lines (db) weighs more than along a line (da): a point left of a line
@@ -319,9 +331,8 @@ class PdfPageText:
             cx0, cy0, cx1, cy1 = self.char_boxes[k]
             ps = [qx * ux + qy * uy for qx, qy in ((cx0, cy0), (cx1, cy1), (cx0, cy1), (cx1, cy0))]
             lo, hi = min(ps), max(ps)
-            mid = (lo + hi) / 2
             dist = 0.0 if lo <= a <= hi else min(abs(a - lo), abs(a - hi))
-            off = self.char_offsets[k] + (1 if a > mid else 0)
+            off = self.char_offsets[k] + (1 if a > (lo + hi) / 2 else 0)
             if chosen is None or dist < chosen[0]:
                 chosen = (dist, off)
         return chosen[1] if chosen else None
