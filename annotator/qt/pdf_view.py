@@ -677,6 +677,7 @@ class PdfView(QAbstractScrollArea):
         return img
 
     _on_screen_keys: set = set()
+    painted_pages: set = set()  # pages fully drawn by the last paint (a hook for benchmarks and tests)
 
     def paintEvent(self, event) -> None:
         vp = self.viewport()
@@ -693,6 +694,7 @@ class PdfView(QAbstractScrollArea):
         missing = False
         on_screen = set()
         self._on_screen_keys = on_screen
+        complete = set()
         for n in self._visible_pages():
             r = self._page_rect(n)
             if not r.intersects(exposed):
@@ -701,6 +703,7 @@ class PdfView(QAbstractScrollArea):
             p.fillRect(r, Qt.white)
             tiles = self._tiles(n, ds)
             whole = len(tiles) == 1
+            drawn_all = True
             for t in tiles:
                 tr = QRectF(r.x() + t[0] / dpr, r.y() + t[1] / dpr, (t[2] - t[0]) / dpr, (t[3] - t[1]) / dpr)
                 if not tr.intersects(QRectF(exposed)):
@@ -711,16 +714,22 @@ class PdfView(QAbstractScrollArea):
                 if img is None and n not in self._failed:
                     if rendered_one and time.perf_counter() > deadline:
                         missing = True
+                        drawn_all = False
                         continue
                     img = self._render(n, ds, t, whole)
                     rendered_one = True
                 if img is not None:
                     p.drawImage(tr.topLeft(), img)
+                else:
+                    drawn_all = False
+            if drawn_all:
+                complete.add(n)
             if n in self._failed:
                 p.setPen(QColor(160, 0, 0))
                 p.drawText(r.adjusted(20, 20, -20, -20), Qt.AlignTop | Qt.TextWordWrap, self._failed[n])
             self._paint_overlays(p, n, r)
         p.end()
+        self.painted_pages = complete
         if missing:
             QTimer.singleShot(0, vp.update)
         elif not self._prefetch_timer.isActive():
