@@ -109,7 +109,7 @@ def annotations_in(data, label: str = "The file") -> tuple[list[dict], list[dict
                 )
     annotations = [a for a in items if isinstance(a, dict) and "Annotation" in _types(a)]
     if not annotations:
-        if isinstance(data, (dict, list)) and (items or _types(data)):
+        if isinstance(data, dict) and {"AnnotationPage", "AnnotationCollection"} & set(_types(data)):
             raise ExportError(f"{label} holds no W3C Web Annotation (nothing of type “Annotation”).")
         raise ExportError(
             f"{label} is JSON but not a W3C Web Annotation export "
