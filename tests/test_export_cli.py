@@ -52,17 +52,17 @@ def test_every_format(annot, tmp_path, capsys):
     assert a.get_object()["/T"] == "Chloé"
 
 
+def _files(folder):
+    # SQLite may leave its -wal/-shm companions next to the annotation file it read
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("work.annot-"))
+
+
 @pytest.mark.parametrize("argv_tail, message", [
     (["-f", "csv", "-o", "{tmp}/missing/f.csv"], "does not exist"),
     (["-f", "claimreview", "-o", "{tmp}/cr.json"], "organisation"),
     (["-f", "html", "-o", "{tmp}/r.html", "--document", "nope"], "No document “nope”"),
     (["-f", "csv", "-o", "{annot}"], "annotation file itself"),
 ])
-def _files(folder):
-    # SQLite may leave its -wal/-shm companions next to the annotation file it read
-    return sorted(p.name for p in folder.iterdir() if not p.name.startswith("work.annot-"))
-
-
 def test_bad_requests_exit_2_with_a_clear_message(annot, tmp_path, capsys, argv_tail, message):
     before = _files(tmp_path)
     argv = ["export", str(annot)] + [a.format(tmp=tmp_path, annot=annot) for a in argv_tail]
