@@ -60,6 +60,9 @@ MIN_FUZZY_SCORE = 0.62
 #: prefix/suffix similarity an exact hit needs when it is not where the diff says the quote went
 MIN_CONTEXT = 0.5
 
+#: page cache (KiB) of the target during a merge
+MERGE_CACHE_KIB = 32768
+
 Progress = Callable[[int, int, str], None]
 Cancel = Callable[[], bool]
 
@@ -770,7 +773,7 @@ def merge_files(
             progress(done, steps, message)
         done += 1
 
-    with _Inputs(store.conn, paths, sidecars) as sources:
+    with _Inputs(store.conn, paths, sidecars) as sources, _bigger_cache(store.conn):
         try:
             with store.transaction():
                 merger = _Merger(store, report, tick, cancel)
@@ -788,6 +791,21 @@ def merge_files(
             for table in ("documents", *TABLES, "conflicts"):
                 emit(table, "reload", report)
     return report
+
+
+@contextlib.contextmanager
+def _bigger_cache(conn: sqlite3.Connection):
+    """A merge inserts many rows at random places in the UUID indexes: give SQLite a page
+    cache of :data:`MERGE_CACHE_KIB` for the duration (restored afterwards)."""
+    old = conn.execute("PRAGMA main.cache_size").fetchone()[0]
+    old_kib = -old if old < 0 else old * (conn.execute("PRAGMA main.page_size").fetchone()[0] // 1024)
+    if old_kib < MERGE_CACHE_KIB:
+        conn.execute(f"PRAGMA main.cache_size = -{MERGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        if old_kib < MERGE_CACHE_KIB:
+            conn.execute(f"PRAGMA main.cache_size = {old}")
 
 
 class _Merger:
@@ -955,12 +973,15 @@ class _Merger:
         # 1. new ids: one INSERT … SELECT
         params: list = []
         exprs = self._select_exprs(src, table, remap, params)
-        where = f"{valid} AND NOT EXISTS (SELECT 1 FROM main.{table} t WHERE t.id = s.id)"
+        where = valid
         if python_where:
             where += f" AND NOT ({python_where})"
             params += python_params
+        # rows whose id is already here are left alone by DO NOTHING and looked at just below
         cur = self.conn.execute(
-            f"INSERT INTO main.{table} ({cols}) SELECT {', '.join(exprs)} FROM {rel} s WHERE {where}", params
+            f"INSERT INTO main.{table} ({cols}) SELECT {', '.join(exprs)} FROM {rel} s WHERE {where} "
+            "ON CONFLICT(id) DO NOTHING",
+            params,
         )
         inserted = max(cur.rowcount, 0)
         sr.added[table] += inserted
@@ -1074,8 +1095,9 @@ class _Merger:
             sr.kept_local[table] += 1
             return
         if local.content() == incoming.content():
-            # the same edit on both sides: keep it, and remember both histories
-            rev = max(local.rev, incoming.rev)
+            # the same edit on both sides: take the incoming revision id (so the sender's later
+            # edits fast-forward here) and remember both histories (so ours do there)
+            rev = incoming.rev
             merged = local.replace(
                 rev=rev,
                 prev_revs=_joined_history(local, incoming, keep=rev),
