@@ -56,6 +56,7 @@ class Spy:
     def __init__(self, source):
         self._s = source
         self.renders: list[tuple[int, float, int, int]] = []
+        self.clips: list = []
         self.texts: list[int] = []
 
     def __getattr__(self, name):
@@ -68,6 +69,7 @@ class Spy:
     def render(self, n, zoom=1.0, **kw):
         out = self._s.render(n, zoom, **kw)
         self.renders.append((n, zoom, out[0], out[1]))
+        self.clips.append(kw.get("clip"))
         return out
 
     def page_text(self, n):
@@ -129,9 +131,13 @@ def _drag(view, a: QPoint, b: QPoint, steps: int = 4):
 def _drag_over_word(view, page, word):
     i, (x0, y0, x1, y1) = _word_box(view, page, word)
     view.scroll_to(page, [[x0, y0, x1, y0, x0, y1, x1, y1]])
-    ym = (y0 + y1) / 2
-    # press inside the first character, release inside the last one
-    _drag(view, _to_view(view, page, x0 + 1.5, ym), _to_view(view, page, x1 - 1.5, ym))
+    xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+    # press inside the first character, release inside the last one (along the writing direction)
+    if x1 - x0 >= y1 - y0:
+        a, b = (x0 + 1.5, ym), (x1 - 1.5, ym)
+    else:
+        a, b = (xm, y0 + 1.5), (xm, y1 - 1.5)
+    _drag(view, _to_view(view, page, *a), _to_view(view, page, *b))
     return i
 
 
@@ -251,6 +257,47 @@ def test_rotated_page_shows_upright_and_selection_maps(view, qtbot):
     _settle(qtbot, 10)
     r = [r for r in src.renders if r[0] == ROTATED_PAGE][-1]
     assert r[2] > r[3]
+
+
+def test_turning_the_view_keeps_selection_and_highlights_on_the_words(view, qtbot):
+    # page 3 has /Rotate 90, so its text runs downwards; turning the view -90 makes it read across
+    _i, (x0, y0, x1, y1) = _word_box(view, ROTATED_PAGE, "30,000")
+    a = _to_view(view, ROTATED_PAGE, x0, y0)
+    b = _to_view(view, ROTATED_PAGE, x1, y1)
+    assert abs(b.y() - a.y()) > 1.5 * abs(b.x() - a.x())  # the word runs down the screen
+    view.rotate_view(-90)
+    assert view.view_rotation() == 270
+    _settle(qtbot)
+    a = _to_view(view, ROTATED_PAGE, x0, y0)
+    b = _to_view(view, ROTATED_PAGE, x1, y1)
+    assert abs(b.x() - a.x()) > 1.5 * abs(b.y() - a.y())  # now it lies across the screen
+    _drag_over_word(view, ROTATED_PAGE, "30,000")
+    assert view.selected_text() == "30,000"
+    _settle(qtbot, 10)
+    r = [r for r in view.source().renders if r[0] == ROTATED_PAGE][-1]
+    assert r[2] > r[3]  # rendered as the page is, turned only for display
+    # a click on a highlight of the turned page finds it
+    page, quads = view.selection_quads()
+    view.set_highlights([("h", page, quads, QColor(255, 255, 0), "")])
+    a = _to_view(view, ROTATED_PAGE, x0, y0)
+    b = _to_view(view, ROTATED_PAGE, x1, y1)
+    mid = QPoint((a.x() + b.x()) // 2, (a.y() + b.y()) // 2)
+    assert view.highlight_at(mid) == "h"
+    view.set_view_rotation(0)
+    assert view.highlight_at(mid) is None
+
+
+def test_high_zoom_renders_only_the_visible_tiles(view, qtbot):
+    src = view.source()
+    view.set_zoom(8.0)
+    src.renders.clear()
+    src.clips.clear()
+    view.go_to_page(1)
+    _settle(qtbot)
+    page1 = [(r, c) for r, c in zip(src.renders, src.clips) if r[0] == 1]
+    assert page1 and all(c is not None for _r, c in page1)  # tiles, not the whole 6000 px page
+    assert all(r[2] <= 1025 and r[3] <= 1025 for r, _c in page1)
+    assert len(page1) <= 4  # a 640x520 view shows at most 2x2 tiles
 
 
 def test_page_without_text_layer_selects_nothing_and_says_so(view, qtbot):

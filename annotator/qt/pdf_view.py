@@ -38,6 +38,7 @@ from typing import Iterable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QTransform,
     QColor,
     QCursor,
     QGuiApplication,
@@ -241,6 +242,7 @@ class PdfView(QAbstractScrollArea):
         self._doc_text: str | None = None
         self._zoom = 1.0
         self._fit_width = True
+        self._rotation = 0  # extra clockwise rotation of the view (degrees), on top of the pages' own
         self._tops: list[int] = []  # content y of each page's top edge (logical px)
         self._heights: list[int] = []
         self._widths: list[int] = []
@@ -374,11 +376,29 @@ class PdfView(QAbstractScrollArea):
     def _device_scale(self) -> float:
         return self._scale() * self.devicePixelRatioF()
 
+    def _view_size(self, n: int) -> tuple[float, float]:
+        """Size of page n in points as the view shows it (view rotation applied)."""
+        w, h = self._sizes[n]
+        return (w, h) if self._rotation % 180 == 0 else (h, w)
+
+    def _xform(self, n: int) -> QTransform:
+        """Page points (display coordinates) -> view points of page n (unscaled, origin top-left)."""
+        w, h = self._sizes[n]
+        r = self._rotation
+        if r == 90:
+            return QTransform(0, 1, -1, 0, h, 0)
+        if r == 180:
+            return QTransform(-1, 0, 0, -1, w, h)
+        if r == 270:
+            return QTransform(0, -1, 1, 0, 0, w)
+        return QTransform()
+
     def _relayout(self, keep_view: bool = True) -> None:
         anchor = self._view_anchor() if keep_view and self._tops else None
         s = self._scale()
-        self._widths = [max(1, math.ceil(w * s - 0.001)) for w, _h in self._sizes]
-        self._heights = [max(1, math.ceil(h * s - 0.001)) for _w, h in self._sizes]
+        sizes = self._sizes if self._rotation % 180 == 0 else [(h, w) for w, h in self._sizes]
+        self._widths = [max(1, math.ceil(w * s - 0.001)) for w, _h in sizes]
+        self._heights = [max(1, math.ceil(h * s - 0.001)) for _w, h in sizes]
         self._tops = [GAP + t for t in accumulate((h + GAP for h in self._heights), initial=0)][:-1] if self._count else []
         self._content_w = (max(self._widths) if self._widths else 0) + 2 * GAP
         self._content_h = (self._tops[-1] + self._heights[-1] + GAP) if self._count else 0
@@ -545,7 +565,7 @@ class PdfView(QAbstractScrollArea):
         if not vb.isVisibleTo(self) and self.verticalScrollBarPolicy() == Qt.ScrollBarAsNeeded and self._count > 1:
             # the scroll bar is about to appear: fit the width that will be left
             w -= vb.sizeHint().width()
-        page_w = self._sizes[min(self._current, self._count - 1)][0]
+        page_w = self._view_size(min(self._current, self._count - 1))[0]
         return max(MIN_ZOOM, min(MAX_ZOOM, w / (page_w * PX_PER_PT))) if page_w > 0 else 1.0
 
     def _apply_zoom(self, factor: float, at: QPoint | None) -> None:
@@ -565,6 +585,29 @@ class PdfView(QAbstractScrollArea):
         self.viewport().update()
         if changed:
             self.zoomChanged.emit(self._zoom)
+
+    def view_rotation(self) -> int:
+        return self._rotation
+
+    def set_view_rotation(self, degrees: int) -> None:
+        """Turn every page of the view by ``degrees`` clockwise (0, 90, 180 or 270), e.g. to read a
+        page whose content lies sideways. Page coordinates (quads, selection) are unaffected."""
+        degrees = int(degrees) % 360
+        if degrees % 90:
+            raise ValueError("the view turns by multiples of 90 degrees")
+        if degrees == self._rotation or not self._count:
+            self._rotation = degrees
+            return
+        page = self._current
+        self._rotation = degrees
+        if self._fit_width:
+            self._zoom = self._fit_zoom()
+        self._relayout(keep_view=False)
+        self.go_to_page(page)
+
+    def rotate_view(self, degrees: int = 90) -> None:
+        """Turn the view by ``degrees`` clockwise (negative: anticlockwise)."""
+        self.set_view_rotation(self._rotation + degrees)
 
     # ================================================================ navigation
 
@@ -607,6 +650,9 @@ class PdfView(QAbstractScrollArea):
         if b is None:
             self.go_to_page(page)
             return
+        if self._rotation:
+            r = self._xform(page).mapRect(QRectF(b[0], b[1], b[2] - b[0], b[3] - b[1]))
+            b = (r.left(), r.top(), r.right(), r.bottom())
         s = self._scale()
         vb, hb = self.verticalScrollBar(), self.horizontalScrollBar()
         vp = self.viewport()
@@ -650,14 +696,14 @@ class PdfView(QAbstractScrollArea):
 
     def _tiles(self, n: int, ds: float) -> list[tuple[int, int, int, int]]:
         """Device-pixel rects (x0, y0, x1, y1) of the tiles of page n at device scale ds."""
-        w, h = self._sizes[n]
+        w, h = self._view_size(n)
         W, H = max(1, math.ceil(w * ds - 0.001)), max(1, math.ceil(h * ds - 0.001))
         if W * H <= WHOLE_PAGE_MAX_PIXELS:
             return [(0, 0, W, H)]
         return [(x, y, min(W, x + TILE), min(H, y + TILE)) for y in range(0, H, TILE) for x in range(0, W, TILE)]
 
     def _render(self, n: int, ds: float, tile, whole: bool) -> QImage | None:
-        key = (n, round(ds, 5), tile)
+        key = self._key(n, ds, tile)
         img = self._cache.get(key)
         if img is not None or n in self._failed:
             return img
@@ -665,16 +711,26 @@ class PdfView(QAbstractScrollArea):
             if whole:
                 w, h, stride, samples, fmt = self._source.render(n, ds)
             else:
-                clip = (tile[0] / ds, tile[1] / ds, tile[2] / ds, tile[3] / ds)
+                clip = QRectF(tile[0] / ds, tile[1] / ds, (tile[2] - tile[0]) / ds, (tile[3] - tile[1]) / ds)
+                if self._rotation:
+                    clip = self._xform(n).inverted()[0].mapRect(clip)
+                clip = (clip.left(), clip.top(), clip.right(), clip.bottom())
                 w, h, stride, samples, fmt = self._source.render(n, ds, clip=clip)
         except UserError as exc:
             self._failed[n] = str(exc)
             return None
         qfmt = QImage.Format_RGBA8888 if fmt == "RGBA8888" else QImage.Format_RGB888
         img = QImage(samples, w, h, stride, qfmt)
+        if self._rotation:
+            # turning by a multiple of 90 degrees moves pixels exactly (no resampling)
+            img = img.transformed(QTransform().rotate(self._rotation))
+            samples = None
         img.setDevicePixelRatio(self.devicePixelRatioF())
         self._cache.put(key, img, samples, self._on_screen_keys)
         return img
+
+    def _key(self, n: int, ds: float, tile) -> tuple:
+        return (n, round(ds, 5), self._rotation, tile)
 
     _on_screen_keys: set = set()
     painted_pages: set = set()  # pages fully drawn by the last paint (a hook for benchmarks and tests)
@@ -708,7 +764,7 @@ class PdfView(QAbstractScrollArea):
                 tr = QRectF(r.x() + t[0] / dpr, r.y() + t[1] / dpr, (t[2] - t[0]) / dpr, (t[3] - t[1]) / dpr)
                 if not tr.intersects(QRectF(exposed)):
                     continue
-                key = (n, round(ds, 5), t)
+                key = self._key(n, ds, t)
                 on_screen.add(key)
                 img = self._cache.get(key)
                 if img is None and n not in self._failed:
@@ -742,8 +798,7 @@ class PdfView(QAbstractScrollArea):
             return
         s = self._scale()
         p.save()
-        p.translate(r.x(), r.y())
-        p.scale(s, s)
+        p.setTransform(self._xform(n) * QTransform.fromScale(s, s) * QTransform.fromTranslate(r.x(), r.y()))
         p.setPen(Qt.NoPen)
         p.setCompositionMode(QPainter.CompositionMode_Multiply)
         for h in hls or ():
@@ -773,7 +828,7 @@ class PdfView(QAbstractScrollArea):
             # a tiled page: only its first row (the part that scrolls in first)
             todo = tiles if len(tiles) == 1 else [t for t in tiles if t[1] == (0 if n > vis[-1] else tiles[-1][1])]
             for t in todo:
-                key = (n, round(ds, 5), t)
+                key = self._key(n, ds, t)
                 if key not in self._cache:
                     self._on_screen_keys = keep
                     self._render(n, ds, t, len(tiles) == 1)
@@ -841,22 +896,28 @@ class PdfView(QAbstractScrollArea):
         With ``clamp_page`` the point is expressed on that page even outside it."""
         if not self._count:
             return None
-        s = self._scale()
         if clamp_page is not None:
-            r = self._page_rect(clamp_page)
-            return (clamp_page, (pos.x() - r.x()) / s, (pos.y() - r.y()) / s)
-        cy = pos.y() + self.verticalScrollBar().value()
-        n = max(0, bisect.bisect_right(self._tops, cy) - 1)
-        r = self._page_rect(n)
-        if not r.contains(pos):
-            return None
-        return (n, (pos.x() - r.x()) / s, (pos.y() - r.y()) / s)
+            n = clamp_page
+            r = self._page_rect(n)
+        else:
+            cy = pos.y() + self.verticalScrollBar().value()
+            n = max(0, bisect.bisect_right(self._tops, cy) - 1)
+            r = self._page_rect(n)
+            if not r.contains(pos):
+                return None
+        s = self._scale()
+        x, y = (pos.x() - r.x()) / s, (pos.y() - r.y()) / s
+        if self._rotation:
+            q = self._xform(n).inverted()[0].map(QPointF(x, y))
+            x, y = q.x(), q.y()
+        return (n, x, y)
 
     def map_from_page(self, page: int, point: QPointF) -> QPointF:
         """Viewport position of ``point`` (page points, display coordinates) on ``page``."""
         r = self._page_rect(page)
         s = self._scale()
-        return QPointF(r.x() + point.x() * s, r.y() + point.y() * s)
+        q = self._xform(page).map(QPointF(point)) if self._rotation else QPointF(point)
+        return QPointF(r.x() + q.x() * s, r.y() + q.y() * s)
 
     def map_to_page(self, pos: QPoint) -> tuple[int, QPointF] | None:
         """(page, point in page points) under viewport position ``pos``, or None off the pages."""
