@@ -354,6 +354,13 @@ def test_thousands_of_highlights_are_indexed_by_page(view, qtbot):
     pos = _to_view(view, 0, 96, 97)
     assert view.highlight_at(pos) is not None
     assert int(view.highlight_at(pos)[1:]) % PAGES == 0
+    # one highlight changes without resending the others
+    view.set_highlights(items[:1])
+    view.update_highlight("h0", 0, [[300, 300, 340, 300, 300, 320, 340, 320]], QColor(255, 0, 0), "moved")
+    assert view.highlight_at(pos) is None
+    assert view.highlight_at(_to_view(view, 0, 320, 310)) == "h0"
+    view.remove_highlight("h0")
+    assert view.highlight_at(_to_view(view, 0, 320, 310)) is None
 
 
 def test_scroll_to_a_highlight_on_a_later_page(view, qtbot):

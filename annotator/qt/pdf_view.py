@@ -196,14 +196,31 @@ class _ImageCache:
         return len(self._items)
 
 
-@dataclass
 class _Highlight:
-    id: str
-    page: int
-    polys: list
-    color: QColor
-    tooltip: str
-    bounds: tuple
+    """One highlight; its polygons are built when its page is first painted."""
+
+    __slots__ = ("id", "page", "quads", "color", "tooltip", "_polys", "_bounds")
+
+    def __init__(self, hid: str, page: int, quads, color, tooltip: str):
+        self.id = hid
+        self.page = page
+        self.quads = quads
+        self.color = color
+        self.tooltip = tooltip
+        self._polys = None
+        self._bounds = None
+
+    @property
+    def polys(self) -> list[QPolygonF]:
+        if self._polys is None:
+            self._polys = [_quad_polygon(q) for q in self.quads]
+        return self._polys
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        if self._bounds is None:
+            self._bounds = _quads_bounds(self.quads) or (0.0, 0.0, 0.0, 0.0)
+        return self._bounds
 
 
 # --------------------------------------------------------------------------- the view
@@ -849,16 +866,31 @@ class PdfView(QAbstractScrollArea):
         by_page: dict[int, list[_Highlight]] = defaultdict(list)
         by_id: dict[str, _Highlight] = {}
         for hid, page, quads, color, tooltip in items:
-            quads = [list(q) for q in quads or ()]
-            b = _quads_bounds(quads)
-            if b is None:
+            if not quads:
                 continue
-            h = _Highlight(str(hid), int(page), [_quad_polygon(q) for q in quads], QColor(color), tooltip or "", b)
+            h = _Highlight(str(hid), int(page), quads, color, tooltip or "")
             by_page[h.page].append(h)
             by_id[h.id] = h
         self._highlights = dict(by_page)
         self._hl_by_id = by_id
         self.viewport().update()
+
+    def update_highlight(self, hid: str, page: int, quads, color, tooltip: str = "") -> None:
+        """Add one highlight, or replace the one with this id (cheaper than :meth:`set_highlights`)."""
+        self.remove_highlight(hid, _repaint=False)
+        if quads:
+            h = _Highlight(str(hid), int(page), quads, color, tooltip or "")
+            self._highlights.setdefault(h.page, []).append(h)
+            self._hl_by_id[h.id] = h
+        self.viewport().update()
+
+    def remove_highlight(self, hid: str, _repaint: bool = True) -> None:
+        old = self._hl_by_id.pop(str(hid), None)
+        if old is not None:
+            lst = self._highlights.get(old.page, [])
+            self._highlights[old.page] = [h for h in lst if h is not old]
+            if _repaint:
+                self.viewport().update()
 
     def highlight_at(self, pos: QPoint) -> str | None:
         """Id of the highlight under viewport position ``pos`` (the topmost), if any."""
