@@ -555,6 +555,10 @@ def _sum(target, inputs, reads, params, t_dims) -> _Plan:
         terms.append((r, neg))
         parts.append(("− " if neg else ("+ " if i else "")) + figure_label(f))
 
+    if t_dims.power("%") and not any(_dims_of(f).power("%") for f in inputs):
+        raise _UnitMismatch("percentage points add up to percentage points, not to a percentage: "
+                            "one of the terms must be a percentage")
+
     def calc(g):
         acc = Interval.point(0.0)
         for r, neg in terms:

@@ -230,12 +230,13 @@ def dims_text(d: Dims) -> str:
 
 def figure_dims(unit: str | None, rate: str | None, counted: str | None = None) -> Dims:
     """Dimensions of a figure. A counted noun that is a unit of time or measure ("79 work-hours",
-    "six months") counts as the unit when the figure has none."""
+    "six months") or "points" (of a poll: percentage points) counts as the unit when the figure
+    has none."""
     d: dict = {}
     sym = unit_symbol(unit)
     if sym is None and counted:
         c = _clean(counted)
-        sym = _TIME_WORDS.get(c) or _MEASURE_WORDS.get(c)
+        sym = _TIME_WORDS.get(c) or _MEASURE_WORDS.get(c) or ("pp" if c in _POINT_WORDS else None)
     if sym:
         d[sym] = d.get(sym, 0) + 1
     rsym = rate_symbol(rate)
