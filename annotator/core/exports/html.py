@@ -34,7 +34,7 @@ CSS = """
 * { box-sizing: border-box; }
 body { font: 16px/1.5 Georgia, "Times New Roman", serif; color: var(--ink); max-width: 52rem;
        margin: 2rem auto; padding: 0 1.25rem; background: #fff; }
-h1, h2, h3, .meta, .badge, dl, nav, footer, .summary { font-family: system-ui, -apple-system, "Segoe UI", Roboto,
+h1, h2, h3, .meta, .badge, table.facts, nav, footer, .summary { font-family: system-ui, -apple-system, "Segoe UI", Roboto,
        "Helvetica Neue", Arial, sans-serif; }
 h1 { font-size: 1.6rem; margin: 0 0 .25rem; line-height: 1.25; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; padding-bottom: .25rem; border-bottom: 2px solid var(--ink); }
@@ -52,9 +52,11 @@ article.verdict-misleading { border-left-color: #ef6c00; }
 article.verdict-unverifiable { border-left-color: #6d4c9f; }
 blockquote { margin: 0 0 .5rem; font-size: 1.05rem; }
 mark { background: var(--mark); padding: 0 .1em; font-weight: bold; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: 0; font-size: .88rem; }
-dt { color: var(--muted); }
-dd { margin: 0; white-space: pre-wrap; }
+table.facts { border-collapse: collapse; font-size: .88rem; }
+table.facts th { color: var(--muted); font-weight: normal; text-align: left; vertical-align: top;
+       padding: .05rem 1rem .05rem 0; white-space: nowrap; }
+table.facts td { padding: .05rem 0; white-space: pre-wrap; vertical-align: top; }
+code { word-break: break-all; font-size: .85em; }
 .badge { display: inline-block; padding: 0 .45em; border-radius: 3px; font-size: .8rem; font-weight: 600;
        border: 1px solid currentColor; }
 .badge.accurate { color: #2e7d32; } .badge.inaccurate { color: #c62828; }
@@ -113,7 +115,7 @@ def _figure_html(fi: FigureItem, role: str | None) -> str:
     rows.append(("Where", ", ".join(where)))
     if f.author:
         rows.append(("Marked by", f.author + (f", {f.created[:10]}" if f.created else "")))
-    dl = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    facts = "".join(f'<tr><th scope="row">{escape(k)}</th><td>{escape(v)}</td></tr>' for k, v in rows)
     comments = ""
     if fi.comments:
         items = "".join(
@@ -126,7 +128,7 @@ def _figure_html(fi: FigureItem, role: str | None) -> str:
         f'<article class="figure verdict-{escape(verdict, quote=True)}" id="f-{escape(f.id, quote=True)}">'
         f"<blockquote>{_sentence_html(fi)}</blockquote>"
         f'<p><span class="badge {escape(verdict, quote=True)}">{escape(verdict_label(verdict))}</span></p>'
-        f"<dl>{dl}</dl>{comments}</article>"
+        f'<table class="facts">{facts}</table>{comments}</article>'
     )
 
 
