@@ -26,3 +26,41 @@ def sample_path() -> Path:
 @pytest.fixture
 def sample_text() -> str:
     return SAMPLE.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- Qt settings sandbox
+# GUI tests must never read or write the user's real settings or annotation folder. For every
+# test that uses Qt (a test_gui* module, or a test taking qtbot/qapp), QSettings and
+# QStandardPaths point into a fresh temporary folder, the author is preset (so no first-start
+# dialog blocks), and the library folder is a temporary one.
+
+GUI_AUTHOR = "Tester"
+
+
+def _uses_qt(request) -> bool:
+    name = request.node.path.name if hasattr(request.node, "path") else ""
+    return name.startswith("test_gui") or bool({"qtbot", "qapp"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def qt_settings_sandbox(request, tmp_path_factory):
+    """A temporary settings folder for Qt tests; yields it (None for tests without Qt)."""
+    if not _uses_qt(request):
+        yield None
+        return
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    base = tmp_path_factory.mktemp("qt-settings")
+    QStandardPaths.setTestModeEnabled(True)
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(base / "config"))
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(base / "system"))
+    s = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "annotator", "annotator")
+    s.clear()
+    s.setValue("author", GUI_AUTHOR)
+    s.setValue("library_dir", str(base / "library"))
+    s.sync()
+    yield base
+    s = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "annotator", "annotator")
+    s.clear()
+    s.sync()

@@ -64,6 +64,7 @@ PAINT_BUDGET = 0.050  # seconds of rendering per paint pass (at least one tile i
 SIZE_PROBE_CHUNK = 64  # page sizes read per idle slice
 PRESS_TOLERANCE = 24.0  # points: a press farther than this from any word starts no selection
 DOUBLE_CLICK_TOLERANCE = 4.0
+MAX_SELECTION_PAGES = 20  # a drag selection reaches at most this many pages beyond the one it started on
 
 BACKGROUND = QColor(0xD4, 0xD6, 0xDA)
 PAGE_BORDER = QColor(0, 0, 0, 60)
@@ -274,8 +275,9 @@ class PdfView(QAbstractScrollArea):
         self._highlights: dict[int, list[_Highlight]] = {}
         self._hl_by_id: dict[str, _Highlight] = {}
 
-        self._sel: tuple[int, int, int] | None = None  # (page, start, end) page-local
-        self._sel_quads: list | None = None
+        # the selection: ((page, start, end), ...) page-local offsets, one entry per page, in order
+        self._sel: tuple | None = None
+        self._sel_quads: dict = {}
         self._press: tuple | None = None  # (viewport pos, page, word index | None)
         self._dragging = False
         self._anchor_word: int | None = None
@@ -311,7 +313,8 @@ class PdfView(QAbstractScrollArea):
         self._highlights = {}
         self._hl_by_id = {}
         self._sel = None
-        self._sel_quads = None
+        self._sel_quads = {}
+        self._sel_quad_lists = {}
         self._press = None
         self._dragging = False
         self._spans = None
@@ -810,7 +813,7 @@ class PdfView(QAbstractScrollArea):
 
     def _paint_overlays(self, p: QPainter, n: int, r: QRect) -> None:
         hls = self._highlights.get(n)
-        sel = self._sel_quads if self._sel is not None and self._sel[0] == n else None
+        sel = self._sel_quads.get(n)
         if not hls and not sel:
             return
         s = self._scale()
@@ -957,30 +960,42 @@ class PdfView(QAbstractScrollArea):
         return None if hit is None else (hit[0], QPointF(hit[1], hit[2]))
 
     def selection_in_page(self) -> tuple[int, int, int] | None:
-        """(page, start, end): the selection as offsets into that page's text."""
-        return self._sel
+        """(page, start, end): the selection as offsets into its page's text (for a selection
+        over several pages, its part on the first page)."""
+        return self._sel[0] if self._sel else None
+
+    def selection_pages(self) -> list[tuple[int, int, int]]:
+        """The selection as (page, start, end) per page, in reading order ([] when nothing is selected)."""
+        return list(self._sel or ())
 
     def selection(self) -> tuple[int, int] | None:
         """The selection as code-point offsets into the document text (needs the page spans)."""
-        if self._sel is None or self._spans is None:
+        if not self._sel or self._spans is None:
             return None
-        n, a, b = self._sel
-        if n >= len(self._spans):
+        (n0, a, _e), (n1, _s, b) = self._sel[0], self._sel[-1]
+        if n1 >= len(self._spans):
             return None
-        start = self._spans[n].start
-        return (start + a, start + b)
+        return (self._spans[n0].start + a, self._spans[n1].start + b)
 
     def selected_text(self) -> str:
-        if self._sel is None:
+        """The selected text, exactly as in the document text (pages joined as the loader joins them)."""
+        if not self._sel:
             return ""
-        n, a, b = self._sel
-        words = self._page_words(n)
-        return words.text.text[a:b] if words else ""
+        parts = []
+        for n, a, b in self._sel:
+            words = self._page_words(n)
+            parts.append(words.text.text[a:b] if words else "")
+        return PAGE_SEPARATOR.join(parts)
 
     def selection_quads(self) -> tuple[int, list[list[float]]] | None:
-        if self._sel is None:
+        """(page, quads) of the selection (its first page when it runs over several)."""
+        if not self._sel:
             return None
-        return (self._sel[0], [list(q) for q in self._sel_quad_list])
+        n = self._sel[0][0]
+        return (n, [list(q) for q in self._sel_quad_lists.get(n, ())])
+
+    def selection_quads_by_page(self) -> list[tuple[int, list[list[float]]]]:
+        return [(n, [list(q) for q in self._sel_quad_lists.get(n, ())]) for n, _a, _b in self._sel or ()]
 
     def clear_selection(self) -> None:
         if self._sel is not None:
@@ -988,36 +1003,47 @@ class PdfView(QAbstractScrollArea):
 
     def select_span(self, page: int, start: int, end: int, scroll: bool = False) -> None:
         """Select page-local offsets [start, end) of ``page``."""
-        self._set_selection((page, start, end) if end > start else None)
-        if scroll and self._sel is not None:
-            self.scroll_to(page, self._sel_quad_list)
+        self._set_selection(((page, start, end),) if end > start else None)
+        if scroll and self._sel:
+            self.scroll_to(page, self._sel_quad_lists.get(page))
 
     def select_document_span(self, start: int, end: int, scroll: bool = True) -> bool:
-        """Select document-text offsets [start, end) (within one page; needs the page spans)."""
-        if not self._spans:
+        """Select document-text offsets [start, end) (needs the page spans); False if out of range."""
+        if not self._spans or end <= start or start < 0 or end > self._spans[-1].end:
             return False
         i = max(0, bisect.bisect_right(self._span_starts, start) - 1)
-        sp = self._spans[i]
-        if end > sp.end:
-            return False
-        self.select_span(sp.number, start - sp.start, end - sp.start, scroll)
+        segs = []
+        for sp in self._spans[i:]:
+            if sp.start >= end and segs:
+                break
+            a, b = max(start, sp.start) - sp.start, min(end, sp.end) - sp.start
+            segs.append((sp.number, max(0, a), max(0, b)))
+        # a span starting or ending in the separator between pages
+        while len(segs) > 1 and segs[0][1] >= segs[0][2] and self._spans[segs[0][0]].end - self._spans[segs[0][0]].start == segs[0][1]:
+            segs.pop(0)
+        while len(segs) > 1 and segs[-1][2] == 0:
+            segs.pop()
+        self._set_selection(tuple(segs))
+        if scroll:
+            n = segs[0][0]
+            self.scroll_to(n, self._sel_quad_lists.get(n))
         return True
 
     def _set_selection(self, sel) -> None:
         if sel == self._sel:
             return
-        self._sel = sel
-        if sel is None:
-            self._sel_quad_list = []
-            self._sel_quads = None
-        else:
-            words = self._page_words(sel[0])
-            self._sel_quad_list = words.text.span_quads(sel[1], sel[2]) if words else []
-            self._sel_quads = [_quad_polygon(q) for q in self._sel_quad_list]
+        self._sel = sel or None
+        self._sel_quad_lists = {}
+        self._sel_quads = {}
+        for n, a, b in self._sel or ():
+            words = self._page_words(n)
+            quads = words.text.span_quads(a, b) if words and b > a else []
+            self._sel_quad_lists[n] = quads
+            self._sel_quads[n] = [_quad_polygon(q) for q in quads]
         self.viewport().update()
         self.selectionChanged.emit()
 
-    _sel_quad_list: list = []
+    _sel_quad_lists: dict = {}
 
     def copy(self) -> None:
         """Put the selected text on the clipboard."""
@@ -1060,13 +1086,40 @@ class PdfView(QAbstractScrollArea):
         if page is None or self._anchor_word is None:
             return
         self._autoscroll(pos)
-        _n, x, y = self._page_point(pos, clamp_page=page)
+        fpage = self._page_near(pos, page)
+        _n, x, y = self._page_point(pos, clamp_page=fpage)
         words = self._page_words(page)
-        focus = words.nearest(x, y)
-        if focus is None:
+        fwords = self._page_words(fpage) if fpage != page else words
+        if not fwords.words:
             return
-        a, b = sorted((self._anchor_word, focus))
-        self._set_selection((page, words.words[a].start, words.words[b].end))
+        focus = fwords.nearest(x, y)
+        anchor = words.words[self._anchor_word]
+        if fpage == page:
+            a, b = sorted((self._anchor_word, focus))
+            self._set_selection(((page, words.words[a].start, words.words[b].end),))
+            return
+        # over several pages: to the end of the first, whole pages between, from the start of the last
+        first, last = (page, fpage) if fpage > page else (fpage, page)
+        segs = []
+        for n in range(first, last + 1):
+            length = len(self._page_words(n).text.text)
+            if n == page:
+                seg = (n, anchor.start, length) if n == first else (n, 0, anchor.end)
+            elif n == fpage:
+                fw = fwords.words[focus]
+                seg = (n, fw.start, length) if n == first else (n, 0, fw.end)
+            else:
+                seg = (n, 0, length)
+            segs.append(seg)
+        self._set_selection(tuple(segs))
+
+    def _page_near(self, pos: QPoint, anchor_page: int) -> int:
+        """The page under ``pos``, or the nearest one vertically; at most MAX_SELECTION_PAGES from the anchor."""
+        cy = pos.y() + self.verticalScrollBar().value()
+        n = max(0, min(self._count - 1, bisect.bisect_right(self._tops, cy) - 1))
+        if n + 1 < self._count and cy - (self._tops[n] + self._heights[n]) > self._tops[n + 1] - cy:
+            n += 1
+        return max(anchor_page - MAX_SELECTION_PAGES, min(anchor_page + MAX_SELECTION_PAGES, n))
 
     def _autoscroll(self, pos: QPoint) -> None:
         vp = self.viewport()
@@ -1191,8 +1244,8 @@ class PdfView(QAbstractScrollArea):
         if not words or not self._count:
             return False
         rx = re.compile(r"\s+".join(words), 0 if case_sensitive else re.IGNORECASE)
-        if self._sel is not None:
-            page, start, end = self._sel
+        if self._sel:
+            page, start, end = self._sel[0]
         else:
             page, start, end = self._current, -1, -1
             if not forward:

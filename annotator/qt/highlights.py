@@ -1,0 +1,161 @@
+"""Highlights: what the document views draw over the text, and how it looks.
+
+The same :class:`Highlight` objects feed the article reader and the PDF view, so both
+show the same colours. Offsets are code points into the stored document text; for
+paged documents ``page`` and ``quads`` say where they are drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor
+
+from annotator.core.model import VERDICTS
+from annotator.qt.state import Change, DocumentState
+
+#: background of a confirmed figure, by verdict
+VERDICT_COLORS = {
+    "unchecked": "#ffe58a",
+    "accurate": "#b9ebc0",
+    "inaccurate": "#ffb8b8",
+    "misleading": "#ffd199",
+    "unverifiable": "#d9d2f5",
+}
+#: darker shade, for underlines, swatches and text on white
+VERDICT_INK = {
+    "unchecked": "#9a7b00",
+    "accurate": "#1e7b34",
+    "inaccurate": "#b3261e",
+    "misleading": "#b35c00",
+    "unverifiable": "#5b4a9e",
+}
+#: a suggestion (issue 3): pale fill and a dashed underline, so it reads as "not yet confirmed"
+SUGGESTED_FILL = "#f3f6fb"
+SUGGESTED_LINE = "#6a7a99"
+#: the evidence of an attribution: blue underline over a pale blue fill
+EVIDENCE_FILL = "#e4eefc"
+EVIDENCE_LINE = "#2f6fd0"
+
+assert set(VERDICT_COLORS) == set(VERDICTS)
+
+
+def verdict_color(verdict: str) -> QColor:
+    return QColor(VERDICT_COLORS.get(verdict, VERDICT_COLORS["unchecked"]))
+
+
+@dataclass(frozen=True)
+class Highlight:
+    key: str  # "f:<figure id>" or "e:<attribution id>"
+    kind: str  # "figure" | "evidence"
+    figure_id: str
+    start: int  # code points into the document text
+    end: int
+    verdict: str = "unchecked"
+    status: str = "confirmed"  # "confirmed" | "suggested"
+    author: str = ""
+    page: int | None = None
+    quads: tuple | None = None
+    tooltip: str = ""
+
+    def look(self) -> tuple:
+        """What the drawing depends on (a change elsewhere, e.g. the tooltip, needs no repaint)."""
+        return (self.kind, self.start, self.end, self.verdict, self.status, self.page, self.quads)
+
+
+def _quads(q) -> tuple | None:
+    return tuple(tuple(x) for x in q) if q else None
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def figure_tooltip(state: DocumentState, fid: str, me: str) -> str:
+    f = state.figures[fid]
+    value = state.value_text(f)
+    unit = f.unit or ""
+    lines = [f"<b>{_esc(f.exact)}</b>"]
+    if value:
+        lines.append(f"Value: {_esc(value)} {_esc(unit)}".rstrip())
+    lines.append(f"Verdict: {_esc(f.verdict)}" + (" · <i>suggested</i>" if f.status == "suggested" else ""))
+    who = state.speakers_text(fid)
+    if who:
+        lines.append(f"Speakers: {_esc(who)}")
+    author = f.author or "unknown"
+    lines.append(f"By {_esc(author)}" + (" (you)" if me and author == me else ""))
+    if f.note:
+        lines.append(f"Note: {_esc(f.note[:200])}")
+    return "<br>".join(lines)
+
+
+def build(state: DocumentState, me: str, figure_ids=None) -> dict[str, Highlight]:
+    """Highlights of the given figures (all when None) and of their attributions' evidence."""
+    out: dict[str, Highlight] = {}
+    ids = state.figures.keys() if figure_ids is None else [i for i in figure_ids if i in state.figures]
+    for fid in ids:
+        f = state.figures[fid]
+        tip = figure_tooltip(state, fid, me)
+        out["f:" + fid] = Highlight("f:" + fid, "figure", fid, f.start, f.end, f.verdict, f.status, f.author,
+                                    f.page, _quads(f.quads), tip)
+        for a in state.figure_attributions(fid):
+            if a.evidence_start is None or a.evidence_end is None or a.evidence_end <= a.evidence_start:
+                continue
+            sp = state.speaker(a.speaker_id)
+            name = sp.name if sp else "?"
+            etip = f"Evidence: <b>{_esc(name)}</b> {_esc(a.role)} “{_esc(f.exact)}”<br>By {_esc(a.author or 'unknown')}"
+            out["e:" + a.id] = Highlight("e:" + a.id, "evidence", fid, a.evidence_start, a.evidence_end, f.verdict,
+                                         a.status, a.author, a.evidence_page, _quads(a.evidence_quads), etip)
+    return out
+
+
+class HighlightSource(QObject):
+    """Keeps the highlights of the current document in step with the store.
+
+    ``changed`` carries the set of highlight keys to redraw, or None for all.
+    """
+
+    changed = Signal(object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.state: DocumentState | None = None
+        self.me = ""
+        self.highlights: dict[str, Highlight] = {}
+        self._by_figure: dict[str, set[str]] = {}
+
+    def reset(self, state: DocumentState | None, me: str) -> None:
+        self.state = state
+        self.me = me
+        self.highlights = build(state, me) if state is not None else {}
+        self._index()
+        self.changed.emit(None)
+
+    def _index(self) -> None:
+        self._by_figure = {}
+        for k, h in self.highlights.items():
+            self._by_figure.setdefault(h.figure_id, set()).add(k)
+
+    def on_change(self, change: Change) -> None:
+        if self.state is None:
+            return
+        if change.reset:
+            self.reset(self.state, self.me)
+            return
+        fids = set(change.added) | set(change.removed) | set(change.updated)
+        if change.speakers:  # names appear in tooltips: refresh the tooltips of every figure
+            fids |= set(self.state.figures)
+        if not fids:
+            return
+        keys: set[str] = set()
+        for fid in fids:
+            for k in self._by_figure.pop(fid, ()):
+                keys.add(k)
+                self.highlights.pop(k, None)
+        fresh = build(self.state, self.me, fids)
+        self.highlights.update(fresh)
+        for k, h in fresh.items():
+            self._by_figure.setdefault(h.figure_id, set()).add(k)
+        keys |= set(fresh)
+        self.changed.emit(keys)

@@ -1,0 +1,105 @@
+"""Loading documents off the UI thread, with progress and cancel.
+
+:class:`LoadJob` runs ``annotator.core.documents.load_document`` in a QThread and
+reports back on the UI thread through ``done(job)``: ``job.document`` on success,
+``job.error`` (an exception) on failure or cancel. The window shows a progress dialog
+that appears only when a load takes longer than a moment.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from annotator.core.errors import Cancelled
+
+
+class CancelFlag:
+    """A cancel request the loader can poll: call it, or use ``is_set()`` / ``set()``."""
+
+    def __init__(self):
+        self._event = threading.Event()
+
+    def __call__(self) -> bool:
+        return self._event.is_set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def set(self) -> None:
+        self._event.set()
+
+    def __bool__(self) -> bool:
+        return self._event.is_set()
+
+
+class _Worker(QThread):
+    progressed = Signal(int, int)
+
+    def __init__(self, job: "LoadJob"):
+        super().__init__()
+        self.job = job
+
+    def run(self) -> None:
+        job = self.job
+        try:
+            from annotator.core.documents import load_document
+
+            doc = load_document(job.path, password=job.password, progress=self._progress, cancel=job.cancel)
+            if job.cancel.is_set():
+                raise Cancelled()
+            job.document = doc
+        except BaseException as exc:  # delivered to the UI thread, which decides what to show
+            job.error = exc
+
+    def _progress(self, *args) -> None:
+        """Accepts ``(done, total)``, ``(fraction,)`` or ``(done, total, message)``."""
+        if self.job.cancel.is_set():
+            raise Cancelled()
+        done, total = 0, 0
+        nums = [a for a in args if isinstance(a, (int, float))]
+        if len(nums) >= 2:
+            done, total = int(nums[0]), int(nums[1])
+        elif len(nums) == 1:
+            done, total = int(float(nums[0]) * 1000), 1000
+        self.progressed.emit(done, total)
+
+
+class LoadJob(QObject):
+    """One document load. ``purpose`` says what to do with the result ("open" or "add")."""
+
+    progressed = Signal(int, int)
+    done = Signal(object)  # self
+
+    def __init__(self, path: str | Path, password: str | None = None, purpose: str = "open", parent=None):
+        super().__init__(parent)
+        self.path = Path(path)
+        self.password = password
+        self.purpose = purpose
+        self.cancel = CancelFlag()
+        self.document = None
+        self.error: BaseException | None = None
+        self._thread = _Worker(self)
+        self._thread.progressed.connect(self.progressed)
+        self._thread.finished.connect(self._finished)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def request_cancel(self) -> None:
+        self.cancel.set()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self._thread.wait(ms)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel.is_set()
+
+    def _finished(self) -> None:
+        self.done.emit(self)

@@ -1,0 +1,1058 @@
+"""The main window: document views in the centre, figure editor, speakers and figures list in docks.
+
+Data flow: a user action -> a method here -> an undo command (annotator.qt.commands) that
+calls the store -> the store's change event -> StoreEvents -> DocumentState, then the Qt
+adapters (figures table, highlights, panels) redraw. Methods here never redraw views after
+an edit themselves.
+
+Central area: a QStackedWidget holding the article reader and, for page-based documents,
+the PDF view from ``annotator.qt.pdf_view`` (imported on first use; see views.py for the
+interface both views share).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
+from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QFrame, QLabel, QMainWindow, QMenu, \
+    QProgressDialog, QScrollArea, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+
+from annotator import __version__
+from annotator.core import project
+from annotator.core.errors import Cancelled, PasswordRequired, UserError
+from annotator.core.model import ATTRIBUTION_ROLES, VERDICTS, Attribution, Figure, Speaker
+from annotator.core.store import AnnotationStore
+from annotator.qt import commands, dialogs, settings
+from annotator.qt.actions import Actions, shortcut_rows
+from annotator.qt.highlights import HighlightSource
+from annotator.qt.loading import LoadJob
+from annotator.qt.models import StoreEvents
+from annotator.qt.panels import FigureEditor, FiguresPanel, FindBar, NoticeBar, SpeakersPanel
+from annotator.qt.reader import ReaderView
+from annotator.qt.state import Change, DocumentState
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    #: a document is shown after an open or add (its id)
+    opened = Signal(str)
+    #: an open failed or was cancelled (the message shown)
+    openFailed = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("annotator")
+        self.store: AnnotationStore | None = None
+        self.events: StoreEvents | None = None
+        self.doc_id: str | None = None
+        self.current_figure_id: str | None = None
+        self.me = settings.author()
+        self._job: LoadJob | None = None
+        self._progress: QProgressDialog | None = None
+        self._queue: list[tuple[Path, str, str | None]] = []
+        self._passwords: dict[str, str] = {}  # sha256 -> password, for this session only
+        self.pdf_view = None
+
+        self.undo_stack = QUndoStack(self)
+        commands.on_error = self._command_failed
+        self.actions = Actions(self)
+
+        # central area: notice bar, the document views, the find bar
+        self.notice = NoticeBar(self)
+        self.views = QStackedWidget(self)
+        self.views.setObjectName("documentViews")
+        self.reader = ReaderView(self.views)
+        self.views.addWidget(self.reader)
+        self.view = self.reader
+        self.find_bar = FindBar(self, self)
+        central = QWidget(self)
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.notice)
+        lay.addWidget(self.views, 1)
+        lay.addWidget(self.find_bar)
+        self.setCentralWidget(central)
+
+        self.highlights = HighlightSource(self)
+        self.highlights.changed.connect(self._highlights_changed)
+        self._connect_view(self.reader)
+
+        # docks
+        self.editor = FigureEditor(self)
+        self.speakers = SpeakersPanel(self)
+        self.figures = FiguresPanel(self)
+        self.figures.figureSelected.connect(lambda fid: self.set_current_figure(fid, "table"))
+        self.speakers.showFiguresOf.connect(self._show_figures_of)
+        editor_scroll = QScrollArea(self)
+        editor_scroll.setObjectName("figureEditorScroll")
+        editor_scroll.setWidgetResizable(True)
+        editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        editor_scroll.setWidget(self.editor)
+        self.editor_dock = self._dock("Figure", editor_scroll, "figureDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.speakers_dock = self._dock("Speakers", self.speakers, "speakersDock",
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.figures_dock = self._dock("Figures", self.figures, "figuresDock", Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.editor_dock, self.speakers_dock, Qt.Orientation.Vertical)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.editor_dock, self.speakers_dock], [560, 340], Qt.Orientation.Vertical)
+        self.resizeDocks([self.editor_dock], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.figures_dock], [210], Qt.Orientation.Vertical)
+
+        self._build_menus()
+        self._build_toolbar()
+        self._build_statusbar()
+        self._connect_actions()
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+        self._restore_window_state()
+        self._update_enabled()
+
+    # ------------------------------------------------------------------ construction
+
+    def _dock(self, title: str, widget: QWidget, name: str, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable |
+                         QDockWidget.DockWidgetFeature.DockWidgetClosable |
+                         QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        menus: dict[str, QMenu] = {}
+        last_group: dict[str, int] = {}
+        for spec in self.actions.specs:
+            path = spec.menu.split("/")
+            key = ""
+            parent_menu = None
+            for i, part in enumerate(path):
+                key = f"{key}/{part}" if key else part
+                if key not in menus:
+                    m = QMenu(part, self)
+                    m.setObjectName("menu" + part.replace("&", "").replace(" ", ""))
+                    if parent_menu is None:
+                        bar.addMenu(m)
+                    else:
+                        parent_menu.addMenu(m)
+                    menus[key] = m
+                parent_menu = menus[key]
+            menu = menus[key]
+            if key in last_group and last_group[key] != spec.group:
+                menu.addSeparator()
+            last_group[key] = spec.group
+            menu.addAction(self.actions[spec.name])
+        self.menus = menus
+        self.recent_menu = menus["File/Open &Recent"]
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Main toolbar", self)
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for spec in self.actions.specs:
+            if spec.toolbar:
+                if spec.name in ("mark_figure", "find"):
+                    tb.addSeparator()
+                tb.addAction(self.actions[spec.name])
+        tb.addSeparator()
+        tb.addWidget(QLabel(" Document: ", tb))
+        self.doc_combo = QComboBox(tb)
+        self.doc_combo.setObjectName("documentCombo")
+        self.doc_combo.setToolTip("Documents held in this annotation file (Ctrl+PgDown / Ctrl+PgUp).")
+        self.doc_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.doc_combo.setMinimumContentsLength(24)
+        self.doc_combo.activated.connect(lambda i: self.show_document(self.doc_combo.itemData(i)))
+        tb.addWidget(self.doc_combo)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
+        self.toolbar = tb
+
+    def _build_statusbar(self) -> None:
+        sb = self.statusBar()
+        self.file_label = QLabel(self)
+        self.file_label.setObjectName("fileLabel")
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("countsLabel")
+        self.author_label = QLabel(self)
+        self.author_label.setObjectName("authorLabel")
+        sb.addPermanentWidget(self.counts_label)
+        sb.addPermanentWidget(self.file_label)
+        sb.addPermanentWidget(self.author_label)
+        self._update_status()
+
+    def _connect_actions(self) -> None:
+        a = self.actions
+        a.open.triggered.connect(self.open_dialog)
+        a.add_document.triggered.connect(self.add_document_dialog)
+        a.save_copy.triggered.connect(self.save_copy_dialog)
+        a.clear_recent.triggered.connect(settings.clear_recent)
+        a.preferences.triggered.connect(self.preferences_dialog)
+        a.close_window.triggered.connect(self.close)
+        a.quit.triggered.connect(self._quit)
+        a.undo.triggered.connect(self.undo)
+        a.redo.triggered.connect(self.redo)
+        self.undo_stack.canUndoChanged.connect(a.undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(a.redo.setEnabled)
+        self.undo_stack.undoTextChanged.connect(
+            lambda t: a.undo.setText(f"&Undo {t}" if t else "&Undo"))
+        self.undo_stack.redoTextChanged.connect(
+            lambda t: a.redo.setText(f"&Redo {t}" if t else "&Redo"))
+        a.undo.setEnabled(False)
+        a.redo.setEnabled(False)
+        a.copy.triggered.connect(self.copy_selection)
+        a.find.triggered.connect(self.open_find)
+        a.find_next.triggered.connect(lambda: self._find_step(False))
+        a.find_previous.triggered.connect(lambda: self._find_step(True))
+        a.mark_figure.triggered.connect(self.mark_figure)
+        a.delete_figure.triggered.connect(self.delete_figure)
+        a.next_figure.triggered.connect(lambda: self.step_figure(1))
+        a.previous_figure.triggered.connect(lambda: self.step_figure(-1))
+        a.edit_value.triggered.connect(self._edit_value)
+        a.edit_note.triggered.connect(self._edit_note)
+        for v in VERDICTS:
+            a[f"verdict_{v}"].triggered.connect(lambda _c=False, v=v: self.set_verdict(v))
+        a.new_speaker.triggered.connect(self.new_speaker_from_selection)
+        for role in ATTRIBUTION_ROLES:
+            a[f"attribute_{role}"].triggered.connect(lambda _c=False, r=role: self.attribute(r))
+        a.mark_evidence.triggered.connect(self.mark_evidence)
+        a.remove_attribution.triggered.connect(lambda: self.remove_attribution())
+        a.merge_speakers.triggered.connect(self.merge_selected_speakers)
+        a.delete_speaker.triggered.connect(self.delete_selected_speakers)
+        for name, dock in (("show_figure_editor", self.editor_dock), ("show_speakers", self.speakers_dock),
+                           ("show_figures", self.figures_dock)):
+            act = a[name]
+            act.setChecked(True)
+            act.toggled.connect(dock.setVisible)
+            dock.visibilityChanged.connect(lambda vis, act=act, dock=dock: act.setChecked(not dock.isHidden()))
+        a.focus_figures.triggered.connect(self._focus_figures)
+        a.focus_document.triggered.connect(self.focus_document)
+        a.zoom_in.triggered.connect(lambda: self.view.zoom(1))
+        a.zoom_out.triggered.connect(lambda: self.view.zoom(-1))
+        a.zoom_reset.triggered.connect(lambda: self.view.zoom(0))
+        a.next_document.triggered.connect(lambda: self._step_document(1))
+        a.previous_document.triggered.connect(lambda: self._step_document(-1))
+        a.shortcuts.triggered.connect(self.show_shortcuts)
+        a.about.triggered.connect(self._about)
+        for act in a:
+            self.addAction(act)  # shortcuts work even when a dock or the toolbar is hidden
+
+    def _connect_view(self, view) -> None:
+        view.figureActivated.connect(lambda fid: self.set_current_figure(fid, "view"))
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def state(self) -> DocumentState | None:
+        return self.events.state if self.events is not None else None
+
+    def _update_enabled(self) -> None:
+        has_doc = self.doc_id is not None
+        for name in ("add_document", "save_copy", "mark_figure", "delete_figure", "next_figure", "previous_figure",
+                     "edit_value", "edit_note", "new_speaker", "mark_evidence", "remove_attribution",
+                     "merge_speakers", "delete_speaker", "find", "find_next", "find_previous",
+                     *(f"verdict_{v}" for v in VERDICTS), *(f"attribute_{r}" for r in ATTRIBUTION_ROLES)):
+            self.actions[name].setEnabled(has_doc)
+        n = self.doc_combo.count()
+        self.actions.next_document.setEnabled(n > 1)
+        self.actions.previous_document.setEnabled(n > 1)
+        self.doc_combo.setEnabled(n > 1)
+
+    def status(self, message: str, ms: int = 6000) -> None:
+        self.statusBar().showMessage(message, ms)
+
+    def _update_status(self) -> None:
+        self.author_label.setText(f"You: {self.me or '—'}")
+        if self.store is None:
+            self.file_label.setText("No annotation file")
+            self.counts_label.setText("")
+            return
+        self.file_label.setText(f"Saved to {self.store.path.name}")
+        self.file_label.setToolTip(f"Every edit is saved at once to {self.store.path}")
+        st = self.state
+        if st is not None:
+            n = len(st.figures)
+            sp = len(self.speakers.model._speakers)
+            self.counts_label.setText(f"{n} figure{'s' if n != 1 else ''} · {sp} speaker{'s' if sp != 1 else ''}")
+
+    def _update_title(self) -> None:
+        if self.store is None:
+            self.setWindowTitle("annotator")
+            return
+        title = ""
+        if self.state is not None:
+            info = self.state.info
+            title = info.title or info.source_name
+        name = self.store.path.name
+        self.setWindowTitle(f"{title} — {name} — annotator" if title else f"{name} — annotator")
+        self.setWindowFilePath(str(self.store.path))
+
+    # ------------------------------------------------------------------ opening
+
+    def open_dialog(self) -> None:
+        paths = dialogs.ask_open_paths(self, "Open a document or an annotation file")
+        if paths:
+            self.open_paths(paths)
+
+    def add_document_dialog(self) -> None:
+        if self.store is None:
+            return self.open_dialog()
+        paths = dialogs.ask_open_paths(self, "Add documents to this annotation file", dialogs.ADD_FILTER)
+        for p in paths:
+            self.add_document_path(p)
+
+    def open_paths(self, paths) -> None:
+        """Open the first file; further documents are added to the same annotation file."""
+        paths = [Path(p) for p in paths]
+        if not paths:
+            return
+        self.open_path(paths[0])
+        for p in paths[1:]:
+            if project.is_annotation_path(p):
+                self.status(f"{p.name} was not opened: open one annotation file at a time.")
+                continue
+            self.add_document_path(p)
+
+    def open_path(self, path, password: str | None = None) -> None:
+        """Open a document (its library annotation file is opened or created) or an annotation file."""
+        self._queue.append((Path(path), "open", password))
+        self._pump()
+
+    def add_document_path(self, path, password: str | None = None) -> None:
+        """Load a document and add it to the open annotation file."""
+        self._queue.append((Path(path), "add", password))
+        self._pump()
+
+    def is_loading(self) -> bool:
+        return self._job is not None or bool(self._queue)
+
+    def _pump(self) -> None:
+        while self._job is None and self._queue:
+            path, purpose, password = self._queue.pop(0)
+            if purpose == "add" and self.store is None:
+                purpose = "open"
+            if project.is_annotation_path(path):
+                if purpose == "open":
+                    self._open_annotation_file(path)
+                else:
+                    self.status(f"{path.name} is an annotation file: use File ▸ Open to open it.")
+                continue
+            self._start_job(path, purpose, password)
+
+    def _start_job(self, path: Path, purpose: str, password: str | None) -> None:
+        job = LoadJob(path, password, purpose, self)
+        self._job = job
+        dlg = QProgressDialog(f"Opening {path.name}…", "Cancel", 0, 0, self)
+        dlg.setObjectName("loadProgress")
+        dlg.setWindowTitle("Opening")
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setMinimumDuration(400)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        dlg.canceled.connect(job.request_cancel)
+        job.progressed.connect(lambda done, total: (dlg.setMaximum(max(total, 0)), dlg.setValue(min(done, total))))
+        job.done.connect(self._job_done)
+        self._progress = dlg
+        self.status(f"Opening {path.name}…", 0)
+        job.start()
+
+    def _finish_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.canceled.disconnect()
+            self._progress.reset()
+            self._progress.hide()
+            self._progress.deleteLater()
+            self._progress = None
+
+    def _job_done(self, job: LoadJob) -> None:
+        self._finish_progress()
+        self._job = None
+        job.deleteLater()
+        self.statusBar().clearMessage()
+        try:
+            err = job.error
+            if job.cancelled or isinstance(err, Cancelled):
+                self.status(f"Opening {job.path.name} was cancelled.")
+                self.openFailed.emit("cancelled")
+            elif isinstance(err, PasswordRequired):
+                pw = dialogs.ask_password(self, job.path.name, err.wrong or job.password is not None)
+                if pw is not None:
+                    self._queue.insert(0, (job.path, job.purpose, pw))
+                else:
+                    self.status(f"{job.path.name} was not opened (no password).")
+                    self.openFailed.emit("no password")
+            elif isinstance(err, UserError):
+                self._fail(f"Cannot open {job.path.name}", str(err))
+            elif err is not None:
+                self._fail(f"Cannot open {job.path.name}",
+                           f"An unexpected error stopped the loading of {job.path.name}: "
+                           f"{type(err).__name__}: {err}")
+                raise err
+            else:
+                self.use_document(job.document, job.purpose, job.path)
+        finally:
+            self._pump()
+
+    def _fail(self, title: str, message: str) -> None:
+        dialogs.show_error(self, title, message)
+        self.openFailed.emit(message)
+
+    def use_document(self, document, purpose: str = "open", path: Path | None = None) -> bool:
+        """Show a loaded document: in its own library annotation file ("open") or added to this one ("add")."""
+        try:
+            if purpose == "add" and self.store is not None:
+                doc_id = project.add_document(self.store, document)
+                self._fill_documents()
+            else:
+                store, doc_id = project.open_or_create_for_document(document, settings.library_dir(), self.me)
+                self.set_store(store, None)
+        except UserError as exc:
+            self._fail(f"Cannot open {document.source_name}", str(exc))
+            return False
+        if getattr(document, "password", None):
+            self._passwords[document.sha256] = document.password
+        self.show_document(doc_id)
+        if path is not None:
+            settings.add_recent(path)
+        warnings = list(getattr(document, "warnings", None) or [])
+        if warnings:
+            self.notice.show_message(" ".join(warnings))
+            self.status(warnings[0], 10000)
+        self.opened.emit(doc_id)
+        return True
+
+    def _open_annotation_file(self, path: Path) -> None:
+        try:
+            store = project.open_annotation_file(path, self.me)
+        except UserError as exc:
+            self._fail(f"Cannot open {path.name}", str(exc))
+            return
+        docs = store.documents()
+        self.set_store(store, None)
+        settings.add_recent(path)
+        if not docs:
+            self.notice.show_message(f"{path.name} holds no document yet: use File ▸ Add document to this file.")
+            self.opened.emit("")
+            return
+        self.show_document(docs[0].id)
+        self.opened.emit(docs[0].id)
+
+    def set_store(self, store: AnnotationStore, doc_id: str | None) -> None:
+        """Switch the window to another annotation file."""
+        self._close_store()
+        self.store = store
+        store.author = self.me
+        self.events = StoreEvents(store, self)
+        self.events.documentReset.connect(self._document_reset)
+        self.events.documentChanged.connect(self._document_changed)
+        self.events.recordChanged.connect(self._record_changed)
+        self.undo_stack.clear()
+        self.speakers.reset(store)
+        self.notice.hide()
+        self._fill_documents()
+        if doc_id:
+            self.show_document(doc_id)
+        self._update_title()
+        self._update_status()
+
+    def _close_store(self) -> None:
+        self.editor.commit_note()
+        if self.events is not None:
+            self.events.detach()
+            self.events.deleteLater()
+            self.events = None
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.doc_id = None
+        self.current_figure_id = None
+        self.undo_stack.clear()
+
+    def _fill_documents(self) -> None:
+        self.doc_combo.clear()
+        if self.store is not None:
+            for info in self.store.documents():
+                self.doc_combo.addItem(info.title or info.source_name, info.id)
+                self.doc_combo.setItemData(self.doc_combo.count() - 1, info.source_name, Qt.ItemDataRole.ToolTipRole)
+        if self.doc_id:
+            self.doc_combo.setCurrentIndex(max(0, self.doc_combo.findData(self.doc_id)))
+        self._update_enabled()
+
+    def show_document(self, doc_id: str | None) -> None:
+        """Show one document of the open annotation file."""
+        if self.store is None or not doc_id:
+            return
+        self.editor.commit_note()
+        self.doc_id = doc_id
+        self.current_figure_id = None
+        self.events.set_document(doc_id)  # -> _document_reset
+
+    def _document_reset(self) -> None:
+        st = self.state
+        self.editor.show_figure(None)
+        if st is None:
+            self.view.clear()
+            return
+        self.view = self._view_for(st)
+        self.figures.reset(st, self.me)
+        self.highlights.reset(st, self.me)
+        self.doc_combo.setCurrentIndex(max(0, self.doc_combo.findData(st.doc_id)))
+        self._update_title()
+        self._update_status()
+        self._update_enabled()
+
+    def _view_for(self, st: DocumentState):
+        """Put the right view in front and give it the document."""
+        info = st.info
+        view = self.reader
+        if info.pages is not None:
+            pdf = self._pdf_view()
+            if pdf is not None:
+                data = self.store.document_bytes(st.doc_id)
+                password = self._passwords.get(info.sha256)
+                while True:
+                    try:
+                        pdf.set_document(info, st.text, data, password)
+                        view = pdf
+                        if password:
+                            self._passwords[info.sha256] = password
+                        break
+                    except PasswordRequired as exc:
+                        password = dialogs.ask_password(self, info.source_name, exc.wrong or password is not None)
+                        if password is None:
+                            self.notice.show_message("Without the password the pages cannot be drawn: "
+                                                     "the document's text is shown instead.")
+                            break
+                    except UserError as exc:
+                        self.notice.show_message(f"{exc} The document's text is shown instead.")
+                        break
+        if view is self.reader:
+            self.reader.set_document(info, st.text)
+        self.views.setCurrentWidget(view)
+        return view
+
+    def _pdf_view(self):
+        if self.pdf_view is None:
+            try:
+                from annotator.qt.pdf_view import PdfView
+            except ImportError:
+                return None
+            self.pdf_view = PdfView(self.views)
+            self.views.addWidget(self.pdf_view)
+            self._connect_view(self.pdf_view)
+        return self.pdf_view
+
+    def _step_document(self, step: int) -> None:
+        n = self.doc_combo.count()
+        if n > 1:
+            i = (self.doc_combo.currentIndex() + step) % n
+            self.show_document(self.doc_combo.itemData(i))
+
+    # ------------------------------------------------------------------ events from the store
+
+    def _highlights_changed(self, keys) -> None:
+        self.view.set_highlights(self.highlights.highlights, keys)
+
+    def _document_changed(self, change: Change) -> None:
+        self.figures.on_change(change)
+        self.highlights.on_change(change)
+        if self.current_figure_id in change.removed:
+            self.current_figure_id = None
+            self.editor.show_figure(None)
+        elif self.current_figure_id and (self.current_figure_id in change.updated or change.speakers or change.reset):
+            self.editor.refresh()
+        self._update_status()
+
+    def _record_changed(self, table: str, op: str, rec) -> None:
+        self.speakers.model.on_record(table, op, rec)
+        if table == "speakers":
+            self.speakers.refresh_details()
+            self.figures.refill_filters()
+            self._update_status()
+        elif table == "documents":
+            self._fill_documents()
+
+    def _command_failed(self, exc: Exception) -> None:
+        dialogs.show_error(self, "The edit could not be saved", str(exc))
+        if self.events is not None and self.doc_id:
+            self.events.set_document(self.doc_id)  # redraw from what the file holds
+
+    # ------------------------------------------------------------------ current figure
+
+    def set_current_figure(self, figure_id: str | None, origin: str = "") -> None:
+        st = self.state
+        if figure_id is not None and (st is None or figure_id not in st.figures):
+            figure_id = None
+        self.current_figure_id = figure_id
+        self.editor.show_figure(figure_id)
+        if origin != "table":
+            self.figures.select(figure_id)
+        if figure_id is not None and origin in ("table", "nav"):
+            f = st.figures[figure_id]
+            self.view.reveal(f.start, f.end, f.page)
+
+    def go_to_figure(self, figure_id: str) -> None:
+        """Make a figure current: select its row, scroll to its highlight and select it."""
+        self.set_current_figure(figure_id, "nav")
+
+    def current_figure(self) -> Figure | None:
+        st = self.state
+        return st.figures.get(self.current_figure_id) if st is not None and self.current_figure_id else None
+
+    def step_figure(self, step: int) -> None:
+        st = self.state
+        if st is None:
+            return
+        sel = self.view.selection()
+        offset = sel.start if sel else 0
+        fid = st.neighbour(self.current_figure_id, offset, step)
+        if fid is None:
+            self.status("No more figures in this direction.")
+            return
+        self.set_current_figure(fid, "nav")
+
+    # ------------------------------------------------------------------ edits
+
+    def _run(self, cmd: commands.StoreCommand) -> bool:
+        try:
+            commands.run(self.undo_stack, cmd)
+        except UserError as exc:
+            dialogs.show_error(self, "The edit could not be saved", str(exc))
+            return False
+        return True
+
+    def _need_document(self) -> bool:
+        if self.store is None or self.state is None:
+            self.status("Open a document first.")
+            return False
+        return True
+
+    def _need_figure(self) -> Figure | None:
+        f = self.current_figure()
+        if f is None:
+            self.status("No figure selected: select text and press M, or pick a figure in the list.")
+        return f
+
+    def mark_figure(self) -> str | None:
+        """Mark the selected text as a figure; returns its id."""
+        if not self._need_document():
+            return None
+        st = self.state
+        sel = self.view.selection()
+        if sel is None:
+            self.status("Select the figure's text first, then press M.")
+            return None
+        try:
+            fig = project.figure_from_span(self.store, st.doc_id, st.text, sel.start, sel.end,
+                                           page=sel.page, quads=sel.quads)
+        except UserError as exc:
+            self.status(str(exc))
+            return None
+        for other in st.figures.values():
+            if other.start == fig.start and other.end == fig.end:
+                self.set_current_figure(other.id, "mark")
+                self.status(f"“{fig.exact}” is already marked.")
+                return other.id
+        cmd = commands.AddRecords(self.store, [fig], f"mark “{_short(fig.exact)}”")
+        if not self._run(cmd):
+            return None
+        added = cmd.records[0]
+        self.set_current_figure(added.id, "mark")
+        value = st.value_text(added)
+        self.status(f"Marked “{added.exact}”" + (f" = {value} {added.unit or ''}".rstrip() if value else
+                                                 " (no number read: type its value in the Figure panel)"))
+        return added.id
+
+    def update_figure(self, figure_id: str, merge: bool = False, **changes) -> bool:
+        st = self.state
+        if st is None or figure_id not in st.figures:
+            return False
+        f = st.figures[figure_id]
+        if all(getattr(f, k) == v for k, v in changes.items()):
+            return True
+        what = ", ".join(changes)
+        return self._run(commands.UpdateRecord(self.store, Figure, figure_id, changes,
+                                               f"set {what} of “{_short(f.exact)}”", merge=merge))
+
+    def set_verdict(self, verdict: str) -> None:
+        f = self._need_figure()
+        if f is not None and self.update_figure(f.id, verdict=verdict):
+            self.status(f"“{f.exact}”: {verdict}")
+
+    def delete_figure(self) -> None:
+        f = self._need_figure()
+        if f is None:
+            return
+        items = [(Attribution, a.id) for a in self.state.figure_attributions(f.id)] + [(Figure, f.id)]
+        self._run(commands.DeleteRecords(self.store, items, f"delete “{_short(f.exact)}”"))
+
+    # speakers
+
+    def create_speaker(self, name: str, select: bool = True) -> str | None:
+        """Create a speaker (or find the one with this name or alias); returns its id."""
+        if self.store is None:
+            return None
+        name = " ".join(name.split())
+        if not name:
+            return None
+        existing = self.store.find_speaker(name)
+        if existing is not None:
+            if select:
+                self.speakers.select(existing.id)
+            self.status(f"“{name}” is already a speaker" +
+                        (f" (alias of {existing.name})." if existing.name.casefold() != name.casefold() else "."))
+            return existing.id
+        sp = Speaker(name=name, kind="person", author=self.me)
+        if not self._run(commands.AddRecords(self.store, [sp], f"new speaker “{_short(name)}”")):
+            return None
+        if select:
+            self.speakers.select(sp.id)
+        self.status(f"New speaker “{name}”. Set its kind and role in the Speakers panel.")
+        return sp.id
+
+    def _selected_name(self) -> str | None:
+        """The text selected in the document, if it is not a figure (a speaker's name)."""
+        st = self.state
+        sel = self.view.selection()
+        if st is None or sel is None:
+            return None
+        span = project.snap_to_words(st.text, sel.start, sel.end)
+        if span is None:
+            return None
+        for f in st.figures.values():
+            if f.start == span[0] and f.end == span[1]:
+                return None
+        return " ".join(st.text[span[0]:span[1]].split()) or None
+
+    def new_speaker_from_selection(self) -> str | None:
+        if not self._need_document():
+            return None
+        name = self._selected_name()
+        if not name:
+            self.speakers_dock.show()
+            self.speakers.new_name.setFocus()
+            self.status("Type the speaker's name and press Enter (or select it in the text and press S).")
+            return None
+        return self.create_speaker(name)
+
+    def update_speaker(self, speaker_id: str, **changes) -> bool:
+        sp = self.store.get(Speaker, speaker_id) if self.store else None
+        if sp is None:
+            return False
+        return self._run(commands.UpdateRecord(self.store, Speaker, speaker_id, changes,
+                                               f"edit speaker “{_short(sp.name)}”"))
+
+    def attribute(self, role: str = "states", use_text_selection: bool = True) -> str | None:
+        """Attribute the current figure to a speaker with ``role``; returns the attribution id.
+
+        The speaker is the name selected in the text (created when new), else the one
+        selected in the Speakers panel.
+        """
+        if not self._need_document():
+            return None
+        f = self._need_figure()
+        if f is None:
+            return None
+        st = self.state
+        name = self._selected_name() if use_text_selection else None
+        new_speaker = None
+        if name:
+            existing = self.store.find_speaker(name)
+            if existing is not None:
+                speaker_id = existing.id
+            else:
+                new_speaker = Speaker(name=name, kind="person", author=self.me)
+                speaker_id = new_speaker.id
+        else:
+            ids = self.speakers.selected_ids()
+            if len(ids) != 1:
+                self.status("Select the speaker's name in the text, or one speaker in the Speakers panel.")
+                return None
+            speaker_id = ids[0]
+        for a in st.figure_attributions(f.id):
+            if a.speaker_id == speaker_id and a.role == role:
+                self.editor.select_attribution(a.id)
+                self.status("This attribution already exists.")
+                return a.id
+        att = Attribution(figure_id=f.id, speaker_id=speaker_id, role=role, author=self.me)
+        records = ([new_speaker] if new_speaker else []) + [att]
+        sp_name = new_speaker.name if new_speaker else (st.speaker(speaker_id).name if st.speaker(speaker_id) else "?")
+        if not self._run(commands.AddRecords(self.store, records,
+                                             f"{sp_name} {role} “{_short(f.exact)}”")):
+            return None
+        self.speakers.select(speaker_id)
+        self.editor.select_attribution(att.id)
+        self.status(f"{sp_name} {role} “{f.exact}”. Select the quote and press E to mark the evidence.")
+        return att.id
+
+    def _target_attribution(self, f: Figure) -> Attribution | None:
+        atts = self.state.figure_attributions(f.id)
+        chosen = self.editor.selected_attribution()
+        for a in atts:
+            if a.id == chosen:
+                return a
+        return atts[-1] if atts else None
+
+    def mark_evidence(self) -> None:
+        if not self._need_document():
+            return
+        f = self._need_figure()
+        if f is None:
+            return
+        att = self._target_attribution(f)
+        if att is None:
+            self.status("Attribute the figure to a speaker first (A), then mark the evidence (E).")
+            return
+        sel = self.view.selection()
+        if sel is None:
+            self.status("Select the quote or sentence that attributes the figure, then press E.")
+            return
+        try:
+            fields = project.evidence_fields(self.state.text, sel.start, sel.end, page=sel.page, quads=sel.quads)
+        except UserError as exc:
+            self.status(str(exc))
+            return
+        if self.update_attribution(att.id, **fields):
+            self.status(f"Evidence marked for “{f.exact}”.")
+
+    def update_attribution(self, att_id: str, **changes) -> bool:
+        att = self.store.get(Attribution, att_id) if self.store else None
+        if att is None:
+            return False
+        if all(getattr(att, k) == v for k, v in changes.items()):
+            return True
+        label = "evidence" if "evidence_start" in changes else ", ".join(changes)
+        return self._run(commands.UpdateRecord(self.store, Attribution, att_id, changes, f"set attribution {label}"))
+
+    def remove_attribution(self, att_id: str | None = None) -> None:
+        f = self._need_figure()
+        if f is None:
+            return
+        if att_id is None:
+            att_id = self.editor.selected_attribution()
+            atts = self.state.figure_attributions(f.id)
+            if att_id is None and len(atts) == 1:
+                att_id = atts[0].id
+        if att_id is None:
+            self.status("Select the attribution to remove in the Figure panel.")
+            return
+        self._run(commands.DeleteRecords(self.store, [(Attribution, att_id)], f"remove attribution of “{_short(f.exact)}”"))
+
+    def merge_selected_speakers(self) -> None:
+        ids = self.speakers.selected_ids()
+        if len(ids) != 2:
+            self.status("Select exactly two speakers to merge (Ctrl+click).")
+            return
+        st = self.store
+        labels = [(sid, st.get(Speaker, sid).name) for sid in ids]
+        keep = dialogs.ask_merge_keep(self, labels)
+        if keep is None:
+            return
+        gone = ids[1] if keep == ids[0] else ids[0]
+        self.merge_speakers(keep, gone)
+
+    def merge_speakers(self, keep_id: str, gone_id: str) -> bool:
+        """Merge ``gone_id`` into ``keep_id`` (undoable)."""
+        keep = self.store.get(Speaker, keep_id)
+        gone = self.store.get(Speaker, gone_id)
+        if keep is None or gone is None or keep_id == gone_id:
+            return False
+        ok = self._run(commands.MergeSpeakers(self.store, keep_id, gone_id,
+                                              f"merge “{_short(gone.name)}” into “{_short(keep.name)}”"))
+        if ok:
+            self.speakers.select(keep_id)
+            self.status(f"“{gone.name}” merged into “{keep.name}”.")
+        return ok
+
+    def delete_speaker(self, speaker_id: str) -> bool:
+        sp = self.store.get(Speaker, speaker_id) if self.store else None
+        if sp is None:
+            return False
+        items = [(Attribution, a.id) for a in self.store.attributions(speaker_id=speaker_id,
+                                                                      statuses=("confirmed", "suggested"))]
+        items.append((Speaker, speaker_id))
+        return self._run(commands.DeleteRecords(self.store, items, f"delete speaker “{_short(sp.name)}”"))
+
+    def delete_selected_speakers(self) -> None:
+        ids = self.speakers.selected_ids()
+        if not ids:
+            self.status("Select a speaker in the Speakers panel first.")
+            return
+        self.undo_stack.beginMacro("delete speakers") if len(ids) > 1 else None
+        try:
+            for sid in ids:
+                self.delete_speaker(sid)
+        finally:
+            if len(ids) > 1:
+                self.undo_stack.endMacro()
+
+    def undo(self) -> None:
+        self.editor.commit_note()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    # ------------------------------------------------------------------ other commands
+
+    def save_copy_dialog(self) -> None:
+        if self.store is None:
+            return
+        path = dialogs.ask_save_copy_path(self, self.store.path.stem + "-copy.annot")
+        if path:
+            self.save_copy(path)
+
+    def save_copy(self, path) -> bool:
+        """Write a copy of the annotation file (apply part of File ▸ Save a copy as…)."""
+        self.editor.commit_note()
+        try:
+            dest = project.save_copy(self.store, path)
+        except UserError as exc:
+            dialogs.show_error(self, "Cannot save a copy", str(exc))
+            return False
+        self.status(f"Copy saved to {dest}.")
+        return True
+
+    def preferences_dialog(self) -> None:
+        prefs = dialogs.ask_preferences(self)
+        if prefs is not None:
+            self.apply_preferences(**prefs)
+
+    def apply_preferences(self, author: str | None = None, library_dir: str | None = None) -> None:
+        dialogs.apply_preferences(author, library_dir)
+        self.me = settings.author()
+        if self.store is not None:
+            self.store.author = self.me
+        self._update_status()
+
+    def copy_selection(self) -> None:
+        st = self.state
+        sel = self.view.selection()
+        if st is not None and sel is not None:
+            QGuiApplication.clipboard().setText(st.text[sel.start:sel.end])
+
+    def open_find(self) -> None:
+        sel = self.view.selection()
+        text = self.state.text[sel.start:sel.end] if sel and self.state and sel.end - sel.start < 80 else ""
+        self.find_bar.open_bar(text)
+
+    def find_in_document(self, text: str, backward: bool = False, case_sensitive: bool = False) -> bool:
+        return self.view.find(text, backward=backward, case_sensitive=case_sensitive)
+
+    def _find_step(self, backward: bool) -> None:
+        if not self.find_bar.field.text():
+            self.open_find()
+            return
+        self.find_bar.show()
+        self.find_bar.find(backward)
+
+    def focus_document(self) -> None:
+        self.view.setFocus()
+
+    def _focus_figures(self) -> None:
+        self.figures_dock.show()
+        self.figures.table.setFocus()
+
+    def _edit_value(self) -> None:
+        if self._need_figure() is not None:
+            self.editor_dock.show()
+            self.editor.focus_value()
+
+    def _edit_note(self) -> None:
+        if self._need_figure() is not None:
+            self.editor_dock.show()
+            self.editor.focus_note()
+
+    def _show_figures_of(self, speaker_id: str) -> None:
+        self.figures_dock.show()
+        self.figures.filter_by(speaker_id=speaker_id)
+
+    def show_shortcuts(self):
+        return dialogs.show_shortcuts(self, shortcut_rows(self.actions))
+
+    def _about(self) -> None:
+        where = f"\n\nAnnotation file: {self.store.path}" if self.store is not None else ""
+        dialogs.show_info(self, "About annotator",
+                          f"annotator {__version__}\nMark figures, attribute them to speakers, review and merge.{where}")
+
+    def _fill_recent_menu(self) -> None:
+        menu = self.recent_menu
+        for act in list(menu.actions()):
+            if act.property("recent"):
+                menu.removeAction(act)
+                act.deleteLater()
+        first = menu.actions()[0] if menu.actions() else None
+        items = settings.recent_files()
+        for i, p in enumerate(items):
+            act = QAction(f"&{(i + 1) % 10} {Path(p).name}", menu)
+            act.setProperty("recent", True)
+            act.setToolTip(p)
+            act.setStatusTip(p)
+            act.triggered.connect(lambda _c=False, p=p: self.open_recent(p))
+            menu.insertAction(first, act)
+        if items and first is not None:
+            sep = menu.insertSeparator(first)
+            sep.setProperty("recent", True)
+        self.actions.clear_recent.setEnabled(bool(items))
+
+    def open_recent(self, path: str) -> None:
+        if not Path(path).exists():
+            settings.remove_recent(path)
+            dialogs.show_error(self, "File not found", f"{path} no longer exists; it was removed from the list.")
+            return
+        self.open_path(path)
+
+    def _quit(self) -> None:
+        self.close()
+        QApplication.quit()
+
+    # ------------------------------------------------------------------ window events
+
+    def dragEnterEvent(self, event) -> None:
+        md = event.mimeData()
+        if md.hasUrls() and any(u.isLocalFile() for u in md.urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.editor.commit_note()
+        self._queue.clear()
+        if self._job is not None:
+            self._job.request_cancel()
+            self._job.wait()
+            self._finish_progress()
+            self._job = None
+        settings.set_value("window/geometry", self.saveGeometry())
+        settings.set_value("window/state", self.saveState())
+        self._close_store()
+        if commands.on_error == self._command_failed:
+            commands.on_error = lambda exc: log.error("%s", exc)
+        super().closeEvent(event)
+
+    def _restore_window_state(self) -> None:
+        geo = settings.value("window/geometry")
+        state = settings.value("window/state")
+        if isinstance(geo, QByteArray) and not geo.isEmpty():
+            self.restoreGeometry(geo)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+

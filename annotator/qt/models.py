@@ -1,0 +1,301 @@
+"""Thin Qt adapters over the store's change events: the figures table and the speakers list.
+
+:class:`StoreEvents` is the one listener registered with ``store.subscribe``: it updates
+the :class:`~annotator.qt.state.DocumentState` first, then re-emits the event as Qt
+signals. The models below redraw from those signals only; the undo commands never
+touch a view.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, \
+    Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from annotator.core.model import Speaker
+from annotator.core.store import AnnotationStore
+from annotator.qt.highlights import VERDICT_INK, verdict_color
+from annotator.qt.state import Change, DocumentState
+
+FIGURE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+SPEAKER_IDS_ROLE = Qt.ItemDataRole.UserRole + 3
+VERDICT_ROLE = Qt.ItemDataRole.UserRole + 4
+AUTHOR_ROLE = Qt.ItemDataRole.UserRole + 5
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 6
+SPEAKER_ID_ROLE = Qt.ItemDataRole.UserRole + 7
+
+
+class StoreEvents(QObject):
+    """Re-emits one store's change events as Qt signals, after updating the document state."""
+
+    recordChanged = Signal(str, str, object)  # table, op, record
+    documentChanged = Signal(object)  # Change for the current document
+    documentReset = Signal()  # another document is shown (or it was reloaded)
+
+    def __init__(self, store: AnnotationStore, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.state: DocumentState | None = None
+        store.subscribe(self._on_store)
+
+    def set_document(self, doc_id: str | None) -> None:
+        self.state = DocumentState(self.store, doc_id) if doc_id else None
+        self.documentReset.emit()
+
+    def detach(self) -> None:
+        self.store.unsubscribe(self._on_store)
+
+    def _on_store(self, table: str, op: str, rec) -> None:
+        change = self.state.apply(table, op, rec) if self.state is not None else None
+        self.recordChanged.emit(table, op, rec)
+        if change is not None:
+            self.documentChanged.emit(change)
+
+
+class FiguresModel(QAbstractTableModel):
+    COLUMNS = ("Text", "Value", "Unit", "Speakers", "Verdict", "Author", "Where")
+    TEXT, VALUE, UNIT, SPEAKERS, VERDICT, AUTHOR, WHERE = range(7)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.state: DocumentState | None = None
+        self.me = ""
+        self._ids: list[str] = []
+        self._row: dict[str, int] = {}
+
+    # -- feeding ----------------------------------------------------------------
+
+    def reset(self, state: DocumentState | None, me: str = "") -> None:
+        self.beginResetModel()
+        self.state = state
+        self.me = me
+        self._ids = [fid for _s, _e, fid in state.ordered()] if state is not None else []
+        self._reindex()
+        self.endResetModel()
+
+    def _reindex(self) -> None:
+        self._row = {fid: i for i, fid in enumerate(self._ids)}
+
+    def on_change(self, change: Change) -> None:
+        if self.state is None:
+            return
+        if change.reset:
+            self.reset(self.state, self.me)
+            return
+        for fid in change.removed:
+            row = self._row.get(fid)
+            if row is not None:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._ids[row]
+                self._reindex()
+                self.endRemoveRows()
+        for fid in change.added:
+            if fid in self._row:
+                continue
+            row = len(self._ids)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._ids.append(fid)
+            self._row[fid] = row
+            self.endInsertRows()
+        for fid in change.updated:
+            row = self._row.get(fid)
+            if row is not None:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        if change.speakers and self._ids:
+            self.dataChanged.emit(self.index(0, self.SPEAKERS), self.index(len(self._ids) - 1, self.SPEAKERS))
+
+    # -- reading --------------------------------------------------------------------
+
+    def figure_id(self, row: int) -> str:
+        return self._ids[row]
+
+    def row_of(self, figure_id: str) -> int | None:
+        return self._row.get(figure_id)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self.state is None:
+            return None
+        fid = self._ids[index.row()]
+        f = self.state.figures.get(fid)
+        if f is None:
+            return None
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.TEXT:
+                return f.exact
+            if col == self.VALUE:
+                return self.state.value_text(f)
+            if col == self.UNIT:
+                return f.unit or f.counted or ""
+            if col == self.SPEAKERS:
+                return self.state.speakers_text(fid)
+            if col == self.VERDICT:
+                return f.verdict if f.status == "confirmed" else f"{f.verdict} (suggested)"
+            if col == self.AUTHOR:
+                return f.author
+            if col == self.WHERE:
+                return self.state.location(f)
+            return None
+        if role == SORT_ROLE:
+            if col == self.VALUE:
+                v = f.value if f.value is not None else f.low
+                return float("-inf") if v is None else v
+            if col == self.WHERE:
+                return f.start
+            if col == self.TEXT:
+                return f.exact.casefold()
+            return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "").casefold()
+        if role == FIGURE_ID_ROLE:
+            return fid
+        if role == SPEAKER_IDS_ROLE:
+            return self.state.speaker_ids(fid)
+        if role == VERDICT_ROLE:
+            return f.verdict
+        if role == AUTHOR_ROLE:
+            return f.author
+        if role == STATUS_ROLE:
+            return f.status
+        if role == Qt.ItemDataRole.DecorationRole and col == self.VERDICT:
+            return verdict_color(f.verdict)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if f.status == "suggested":
+                return QBrush(QColor("#5f6b7a"))
+            if col == self.VERDICT:
+                return QBrush(QColor(VERDICT_INK.get(f.verdict, "#000")))
+        if role == Qt.ItemDataRole.FontRole and (f.status == "suggested" or col == self.UNIT and not f.unit):
+            font = QFont()
+            font.setItalic(True)  # suggestions; a counted noun standing in for a unit
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            who = f.author or "unknown"
+            mine = " (you)" if self.me and who == self.me else ""
+            tip = f"“{f.exact}” — marked by {who}{mine}"
+            if f.note:
+                tip += f"\nNote: {f.note[:200]}"
+            return tip
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == self.VALUE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class FigureFilterProxy(QSortFilterProxyModel):
+    """Sorts by the model's SORT_ROLE and filters by speaker, verdict and author."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.speaker_id: str | None = None
+        self.verdict: str | None = None
+        self.author: str | None = None
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_filters(self, *, speaker_id=..., verdict=..., author=...) -> None:
+        """Change filters (None = no filter on that field; omitted = unchanged)."""
+        self.beginFilterChange()
+        if speaker_id is not ...:
+            self.speaker_id = speaker_id or None
+        if verdict is not ...:
+            self.verdict = verdict or None
+        if author is not ...:
+            self.author = author
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        src = self.sourceModel()
+        idx = src.index(source_row, 0, source_parent)
+        if self.verdict is not None and src.data(idx, VERDICT_ROLE) != self.verdict:
+            return False
+        if self.author is not None and (src.data(idx, AUTHOR_ROLE) or "") != self.author:
+            return False
+        if self.speaker_id is not None and self.speaker_id not in (src.data(idx, SPEAKER_IDS_ROLE) or set()):
+            return False
+        return True
+
+
+class SpeakersModel(QAbstractListModel):
+    """The live speakers of the file (merged and deleted ones hidden), by name."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.store: AnnotationStore | None = None
+        self._speakers: list[Speaker] = []
+        self._counts: dict[str, int] = {}
+
+    def reset(self, store: AnnotationStore | None) -> None:
+        self.beginResetModel()
+        self.store = store
+        self._load()
+        self.endResetModel()
+
+    def _load(self) -> None:
+        if self.store is None:
+            self._speakers, self._counts = [], {}
+            return
+        self._speakers = self.store.speakers()
+        counts: dict[str, int] = {}
+        for a in self.store.attributions():
+            counts[a.speaker_id] = counts.get(a.speaker_id, 0) + 1
+        self._counts = counts
+
+    def on_record(self, table: str, op: str, rec) -> None:
+        if self.store is None or table not in ("speakers", "attributions") and op != "reload":
+            return
+        if table == "speakers" and op == "update":
+            row = self.row_of(rec.id)
+            if row is not None and not rec.deleted and not rec.merged_into and rec.name == self._speakers[row].name:
+                self._speakers[row] = rec
+                self.dataChanged.emit(self.index(row), self.index(row))
+                return
+        if table == "attributions" and op in ("update",):
+            # role or evidence changes do not change counts
+            self._counts_refresh()
+            return
+        self.reset(self.store)
+
+    def _counts_refresh(self) -> None:
+        self._load()
+        if self._speakers:
+            self.dataChanged.emit(self.index(0), self.index(len(self._speakers) - 1))
+
+    def speaker(self, row: int) -> Speaker:
+        return self._speakers[row]
+
+    def row_of(self, speaker_id: str) -> int | None:
+        for i, s in enumerate(self._speakers):
+            if s.id == speaker_id:
+                return i
+        return None
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._speakers)
+
+    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        sp = self._speakers[index.row()]
+        n = self._counts.get(sp.id, 0)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{sp.name}  ·  {sp.kind}  ·  {n} figure{'s' if n != 1 else ''}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [sp.name, f"Kind: {sp.kind}"]
+            if sp.affiliation:
+                lines.append(f"Role: {sp.affiliation}")
+            if sp.aliases:
+                lines.append("Also: " + ", ".join(sp.aliases))
+            lines.append(f"Created by {sp.author or 'unknown'}")
+            return "\n".join(lines)
+        if role == SPEAKER_ID_ROLE:
+            return sp.id
+        return None

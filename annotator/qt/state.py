@@ -1,0 +1,180 @@
+"""What the window shows of the open document, kept in step with the store's change events.
+
+:class:`DocumentState` is plain Python (no Qt): it caches the figures of one document,
+their attributions and every speaker, and turns each store event into a :class:`Change`
+saying which figures to redraw. The Qt adapters (figures table, highlights, panels)
+read from it; they never query the store on every repaint.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from annotator.core.model import Attribution, DocumentInfo, Figure, Speaker
+from annotator.core.numbers import format_value
+from annotator.core.project import location_label
+from annotator.core.store import AnnotationStore
+
+#: figure and attribution statuses drawn in the views ("rejected" suggestions stay hidden)
+SHOWN_STATUSES = ("confirmed", "suggested")
+
+
+@dataclass
+class Change:
+    """What one store event changed in the current document."""
+
+    added: list[str] = field(default_factory=list)  # figure ids now shown
+    removed: list[str] = field(default_factory=list)  # figure ids no longer shown
+    updated: set[str] = field(default_factory=set)  # figure ids whose look or columns changed
+    speakers: bool = False  # a speaker changed (names in every row may change)
+    reset: bool = False  # everything must be redrawn
+
+
+class DocumentState:
+    def __init__(self, store: AnnotationStore, doc_id: str):
+        self.store = store
+        self.doc_id = doc_id
+        self.reload()
+
+    # -- loading ----------------------------------------------------------------
+
+    def reload(self) -> None:
+        store = self.store
+        self.info: DocumentInfo = store.document(self.doc_id)
+        self.text: str = store.document_text(self.doc_id)
+        figs = store.figures(self.doc_id, statuses=SHOWN_STATUSES)
+        self.figures: dict[str, Figure] = {f.id: f for f in figs}
+        self.attributions: dict[str, dict[str, Attribution]] = {}
+        self.att_figure: dict[str, str] = {}
+        if figs:
+            for att in store.attributions(statuses=SHOWN_STATUSES):
+                if att.figure_id in self.figures:
+                    self.attributions.setdefault(att.figure_id, {})[att.id] = att
+                    self.att_figure[att.id] = att.figure_id
+        self.speakers: dict[str, Speaker] = {
+            s.id: s for s in store.records(Speaker, include_deleted=True)
+        }
+        self._order: list[tuple[int, int, str]] | None = None
+
+    # -- events -------------------------------------------------------------------
+
+    def apply(self, table: str, op: str, rec) -> Change | None:
+        if op in ("reload",) or table == "documents" and op != "document":
+            self.reload()
+            return Change(reset=True)
+        if table == "figures":
+            return self._figure(rec)
+        if table == "attributions":
+            return self._attribution(rec)
+        if table == "speakers":
+            self.speakers[rec.id] = rec
+            return Change(speakers=True)
+        return None
+
+    def _figure(self, f: Figure) -> Change | None:
+        if f.document_id != self.doc_id:
+            return None
+        shown = not f.deleted and f.status in SHOWN_STATUSES
+        had = f.id in self.figures
+        self._order = None
+        if shown:
+            self.figures[f.id] = f
+            if had:
+                return Change(updated={f.id})
+            # attributions of a figure coming back (undo of a delete) are read again
+            for att in self.store.attributions(figure_id=f.id, statuses=SHOWN_STATUSES):
+                self.attributions.setdefault(f.id, {})[att.id] = att
+                self.att_figure[att.id] = f.id
+            return Change(added=[f.id])
+        if had:
+            del self.figures[f.id]
+            return Change(removed=[f.id])
+        return None
+
+    def _attribution(self, a: Attribution) -> Change | None:
+        fid = a.figure_id
+        old_fid = self.att_figure.get(a.id)
+        change = Change()
+        if old_fid is not None and old_fid != fid:
+            self.attributions.get(old_fid, {}).pop(a.id, None)
+            self.att_figure.pop(a.id, None)
+            change.updated.add(old_fid)
+        if fid in self.figures:
+            if not a.deleted and a.status in SHOWN_STATUSES:
+                self.attributions.setdefault(fid, {})[a.id] = a
+                self.att_figure[a.id] = fid
+            else:
+                self.attributions.get(fid, {}).pop(a.id, None)
+                self.att_figure.pop(a.id, None)
+            change.updated.add(fid)
+        return change if change.updated else None
+
+    # -- reading ------------------------------------------------------------------
+
+    def speaker(self, speaker_id: str | None) -> Speaker | None:
+        """A speaker by id, following merges to the speaker that absorbed it."""
+        seen = set()
+        sp = self.speakers.get(speaker_id) if speaker_id else None
+        while sp is not None and sp.merged_into and sp.id not in seen:
+            seen.add(sp.id)
+            sp = self.speakers.get(sp.merged_into)
+        return sp
+
+    def figure_attributions(self, figure_id: str) -> list[Attribution]:
+        return sorted(self.attributions.get(figure_id, {}).values(), key=lambda a: (a.created, a.id))
+
+    def speaker_ids(self, figure_id: str) -> set[str]:
+        out = set()
+        for a in self.figure_attributions(figure_id):
+            sp = self.speaker(a.speaker_id)
+            if sp is not None:
+                out.add(sp.id)
+        return out
+
+    def speakers_text(self, figure_id: str) -> str:
+        parts = []
+        for a in self.figure_attributions(figure_id):
+            sp = self.speaker(a.speaker_id)
+            name = sp.name if sp is not None and not sp.deleted else "?"
+            parts.append(f"{name} ({a.role})" if a.status == "confirmed" else f"{name} ({a.role}, suggested)")
+        return ", ".join(parts)
+
+    def location(self, f: Figure) -> str:
+        return location_label(self.info, f.start, f.page)
+
+    def value_text(self, f: Figure) -> str:
+        return format_value(f.value, f.low, f.high, None)
+
+    def ordered(self) -> list[tuple[int, int, str]]:
+        """(start, end, figure id) of every shown figure, in text order."""
+        if self._order is None:
+            self._order = sorted((f.start, f.end, f.id) for f in self.figures.values())
+        return self._order
+
+    def figure_at(self, offset: int) -> str | None:
+        """The innermost figure whose span holds ``offset`` (code points)."""
+        best = None
+        for s, e, fid in self.ordered():
+            if s > offset:
+                break
+            if s <= offset < e or s == offset == e:
+                if best is None or e - s < best[1] - best[0]:
+                    best = (s, e, fid)
+        return best[2] if best else None
+
+    def neighbour(self, figure_id: str | None, offset: int, step: int) -> str | None:
+        """The figure after (step=1) or before (step=-1) the current one in text order."""
+        order = self.ordered()
+        if not order:
+            return None
+        keys = [(s, fid) for s, _e, fid in order]
+        if figure_id in self.figures:
+            i = keys.index((self.figures[figure_id].start, figure_id))
+            j = i + step
+        else:
+            j = bisect.bisect_right([k[0] for k in keys], offset) if step > 0 else \
+                bisect.bisect_left([k[0] for k in keys], offset) - 1
+        if 0 <= j < len(keys):
+            return keys[j][1]
+        return None
