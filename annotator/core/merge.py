@@ -59,6 +59,8 @@ SHINGLE = 4
 MIN_FUZZY_SCORE = 0.62
 #: prefix/suffix similarity an exact hit needs when it is not where the diff says the quote went
 MIN_CONTEXT = 0.5
+#: weight of "the diff of the two texts puts the quote here" against the prefix/suffix similarity
+AT_HINT_BONUS = 0.15
 
 #: page cache (KiB) of the target during a merge
 MERGE_CACHE_KIB = 32768
@@ -476,12 +478,13 @@ def place_quote(
         ctx = _context(text, pos, pos + n, prefix, suffix)
         if not at_hint and ctx < MIN_CONTEXT and (prefix or suffix):
             continue
-        key = (at_hint, round(ctx, 2), -abs(pos - hint) if hint is not None else 0)
+        # the context is the selector's own evidence; the diff breaks ties between identical copies
+        key = (round(ctx + (AT_HINT_BONUS if at_hint else 0.0), 3), -abs(pos - hint) if hint is not None else 0)
         if best is None or key > best[0]:
             best = (key, pos, ctx)
     if best is not None:
         pos = best[1]
-        return Placement(pos, pos + n, "exact", 1.0 if best[0][0] else max(best[2], 0.75), exact)
+        return Placement(pos, pos + n, "exact", max(best[2], 0.75), exact)
     # 2. position: the mapped position still holds the text
     if hint is not None and text[hint : hint + n] == exact:
         return Placement(hint, hint + n, "position", 0.9, exact)
