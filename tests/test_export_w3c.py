@@ -14,8 +14,8 @@ from referencing.jsonschema import DRAFT4
 
 from annotator.core.exports import export
 from annotator.core.exports import w3c
-from export_support import make_pdf, pdf_document, populate, sample_store
 from annotator.core.store import AnnotationStore
+from export_support import attribute, make_pdf, mark, pdf_document, sample_store, speaker
 
 BUNDLED = Path(__file__).parent / "data" / "w3c-schemas"
 
@@ -128,8 +128,6 @@ def test_pdf_export_validates_with_page_selector(bundled, tmp_path):
     doc = pdf_document(make_pdf([["Intro page."], ["The MEK said that at least 30,000 protesters were arrested.",
                                                    "It costs around 100 million rials, said Mehdi Hajian."]]))
     doc_id = store.add_document(doc)
-    from export_support import mark, speaker, attribute
-
     fig = mark(store, doc_id, doc.text, "30,000", value=30000.0)
     attribute(store, fig, speaker(store, "MEK", "organisation"))
     data = json.loads(export(store, "w3c", tmp_path / "p.jsonld").read_text(encoding="utf-8"))
