@@ -232,6 +232,31 @@ def test_selection_before_page_spans_are_known(view):
     assert text[start:end] == "30,000"
 
 
+def test_selection_dragged_across_a_page_break(view, qtbot):
+    text, pages = view.source().extract_all()
+    view.set_pages(pages, text)
+    view.set_zoom(0.45)  # the foot of page 1 and the head of page 2 both in view
+    view.scroll_to(0, [[72, 300, 100, 300, 72, 842, 100, 842]])
+    _settle(qtbot, 10)
+    pt0 = view.source().page_text(0)
+    i = pt0.text.rindex("ordinary")
+    (ax0, ay0, ax1, ay1), = pt0.span_rects(i, i + 8)
+    _j, (bx0, by0, bx1, by1) = _word_box(view, 1, "Police")
+    a = _to_view(view, 0, ax0 + 1, (ay0 + ay1) / 2)
+    b = _to_view(view, 1, bx1 - 1, (by0 + by1) / 2)
+    assert view.viewport().rect().contains(a) and view.viewport().rect().contains(b)
+    _drag(view, a, b)
+    assert [seg[0] for seg in view.selection_pages()] == [0, 1]
+    start, end = view.selection()
+    assert view.selected_text() == text[start:end]
+    assert text[start:end].startswith("ordinary words.") and text[start:end].endswith("Page 2. Police")
+    assert [n for n, _q in view.selection_quads_by_page()] == [0, 1]
+    # the same selection made from document offsets
+    view.clear_selection()
+    assert view.select_document_span(start, end)
+    assert view.selection() == (start, end) and len(view.selection_pages()) == 2
+
+
 def test_double_click_selects_a_word_and_a_click_clears(view):
     _i, (x0, y0, x1, y1) = _word_box(view, 0, "protesters")
     pos = _to_view(view, 0, (x0 + x1) / 2, (y0 + y1) / 2)

@@ -1166,7 +1166,7 @@ class PdfView(QAbstractScrollArea):
         i = words.nearest(x, y, DOUBLE_CLICK_TOLERANCE)
         if i is not None:
             w = words.words[i]
-            self._set_selection((n, w.start, w.end))
+            self._set_selection(((n, w.start, w.end),))
         event.accept()
 
     def _update_cursor(self, pos: QPoint) -> None:
