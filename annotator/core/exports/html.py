@@ -123,7 +123,7 @@ def _figure_html(fi: FigureItem, role: str | None) -> str:
             f"{escape(', ' + c.created[:10]) if c.created else ''}: {escape(c.body)}</li>"
             for c in fi.comments
         )
-        comments = f'<ol class="comments">{items}</ol>'
+        comments = f'<p class="meta">Comments</p><ol class="comments">{items}</ol>'
     return (
         f'<article class="figure verdict-{escape(verdict, quote=True)}" id="f-{escape(f.id, quote=True)}">'
         f"<blockquote>{_sentence_html(fi)}</blockquote>"
