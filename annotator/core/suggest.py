@@ -1,0 +1,279 @@
+"""Suggestions: every figure of a document with the speaker the text attributes it to.
+
+:func:`suggest` runs figure detection and attribution over a document's text, in
+chunks (pages, or groups of paragraphs) so long documents report progress and can be
+cancelled. :func:`store_suggestions` writes them into an annotation file, either as
+"suggested" records the fact-checker accepts or rejects one by one, or accepted at
+once (``annotator new --accept-suggestions``). A span the user rejected stays rejected:
+it is never proposed again.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from annotator.core.anchors import quote_selector
+from annotator.core.attribution import SpeakerCandidate, attribute, match_speaker
+from annotator.core.errors import Cancelled
+from annotator.core.figures import FigureSuggestion, ParsedFigure, detect_figures
+from annotator.core.model import Attribution, Figure, Speaker
+from annotator.core.store import AnnotationStore
+
+#: flowing text is processed in chunks of about this many characters (cut at paragraph breaks)
+CHUNK_CHARS = 200_000
+
+
+@dataclass
+class Suggestion:
+    start: int
+    end: int
+    text: str
+    parsed: ParsedFigure
+    page: int | None = None
+    speakers: list[SpeakerCandidate] = field(default_factory=list)
+
+    @property
+    def value(self):
+        return FigureSuggestion(self.start, self.end, self.text, self.parsed).value_json()
+
+    @property
+    def speaker(self) -> SpeakerCandidate | None:
+        """The original speaker (first candidate); its name is None for the document's own voice."""
+        return self.speakers[0] if self.speakers else None
+
+    def to_json(self) -> dict:
+        p = self.parsed
+        first = self.speaker
+        evidence = None
+        if first is not None and first.evidence_start is not None:
+            evidence = {"start": first.evidence_start, "end": first.evidence_end}
+        out = {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "value": self.value,
+            "unit": p.unit,
+            "qualifier": p.qualifier,
+            "counted": p.counted,
+            "rate": p.rate,
+            "speaker": first.name if first else None,
+            "speaker_kind": first.kind if first else "document",
+            "speaker_role": first.role if first else "states",
+            "evidence": evidence,
+            "speakers": [
+                {
+                    "name": c.name,
+                    "kind": c.kind,
+                    "role": c.role,
+                    "affiliation": c.affiliation,
+                    "evidence": None if c.evidence_start is None else {"start": c.evidence_start, "end": c.evidence_end},
+                    "confidence": c.confidence,
+                }
+                for c in self.speakers
+            ],
+        }
+        if self.page is not None:
+            out["page"] = self.page
+        return out
+
+
+def _chunks(text: str, pages: list | None) -> list[tuple[int, int]]:
+    """Spans to process one at a time: the pages of a paged document, else paragraph-aligned blocks."""
+    if pages:
+        spans = []
+        for p in pages:
+            s, e = (p["start"], p["end"]) if isinstance(p, dict) else (p.start, p.end)
+            spans.append((s, e))
+        return spans
+    spans, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK_CHARS)
+        if end < len(text):
+            cut = text.rfind("\n\n", start + CHUNK_CHARS // 2, end)
+            end = cut + 2 if cut != -1 else end
+        spans.append((start, end))
+        start = end
+    return spans or [(0, 0)]
+
+
+def suggest(
+    text: str,
+    pages: list | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    speakers: bool = True,
+) -> list[Suggestion]:
+    """Figures found in ``text`` (code-point offsets), each with its speaker candidates."""
+    out: list[Suggestion] = []
+    chunks = _chunks(text, pages)
+    page_starts = [s for s, _ in chunks] if pages else None
+    for i, (cs, ce) in enumerate(chunks):
+        if cancel is not None and cancel():
+            raise Cancelled("Finding figures was cancelled.")
+        part = text[cs:ce]
+        found = detect_figures(part)
+        cands = attribute(part, [(f.start, f.end) for f in found]) if (speakers and found) else [[] for _ in found]
+        for f, cs_list in zip(found, cands):
+            shifted = [
+                SpeakerCandidate(
+                    c.name, c.kind, c.role,
+                    None if c.evidence_start is None else c.evidence_start + cs,
+                    None if c.evidence_end is None else c.evidence_end + cs,
+                    c.affiliation, c.confidence, c.rule,
+                )
+                for c in cs_list
+            ]
+            page = None
+            if page_starts is not None:
+                page = bisect.bisect_right(page_starts, f.start + cs) - 1
+            out.append(Suggestion(f.start + cs, f.end + cs, f.text, f.parsed, page, shifted))
+        if progress is not None:
+            progress(i + 1, len(chunks))
+    return out
+
+
+# --------------------------------------------------------------------------- storing
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    i = bisect.bisect_left(spans, (s, -1))
+    for j in (i - 1, i):
+        if 0 <= j < len(spans):
+            a, b = spans[j]
+            if a < e and s < b:
+                return True
+    return False
+
+
+@dataclass
+class StoreReport:
+    figures: int = 0
+    attributions: int = 0
+    speakers_created: int = 0
+    skipped_existing: int = 0
+    skipped_rejected: int = 0
+    alias_proposals: list[tuple[str, str]] = field(default_factory=list)  # (suggested name, existing speaker)
+    figure_ids: list[str] = field(default_factory=list)
+
+
+def store_suggestions(
+    store: AnnotationStore,
+    document_id: str,
+    suggestions: Iterable[Suggestion],
+    accept: bool = False,
+    quads_for: Callable[[int, int], tuple[int | None, list | None]] | None = None,
+) -> StoreReport:
+    """Write suggestions into the file in one transaction.
+
+    ``accept`` makes them confirmed figures and attributions at once; otherwise they are
+    "suggested" for the user to accept or reject. Spans overlapping an existing figure
+    (confirmed, suggested or rejected) are skipped, so rejected suggestions are never
+    proposed again and running twice adds nothing. Speaker names are matched to existing
+    speakers by name and alias; a fuzzy match ("Royedad 24" for "Roydad 24") is reported as
+    an alias proposal and never merged silently.
+    """
+    text = store.document_text(document_id)
+    info = store.document(document_id)
+    status = "confirmed" if accept else "suggested"
+    report = StoreReport()
+    existing = store.records(Figure, "document_id = ?", [document_id], include_deleted=False)
+    taken = sorted((f.start, f.end) for f in existing)
+    rejected = sorted((f.start, f.end) for f in existing if f.status == "rejected")
+    known = [(sp.id, sp.name, list(sp.aliases)) for sp in store.speakers()]
+    by_key: dict[str, str] = {}
+    with store.transaction():
+        for sug in suggestions:
+            if _overlaps(taken, sug.start, sug.end):
+                if _overlaps(rejected, sug.start, sug.end):
+                    report.skipped_rejected += 1
+                else:
+                    report.skipped_existing += 1
+                continue
+            q = quote_selector(text, sug.start, sug.end)
+            page, quads = sug.page, None
+            if quads_for is not None:
+                page, quads = quads_for(sug.start, sug.end)
+            elif page is None and info.pages:
+                page = info.page_of(sug.start)
+            p = sug.parsed
+            fig = store.add(
+                Figure(
+                    document_id=document_id, start=sug.start, end=sug.end, exact=q.exact, prefix=q.prefix,
+                    suffix=q.suffix, page=page, quads=quads, value=p.value, low=p.low, high=p.high, unit=p.unit,
+                    qualifier=p.qualifier, counted=p.counted, rate=p.rate, status=status,
+                )
+            )
+            bisect.insort(taken, (sug.start, sug.end))
+            report.figures += 1
+            report.figure_ids.append(fig.id)
+            for cand in sug.speakers:
+                speaker_id = _speaker_for(store, cand, known, by_key, report)
+                ev = {}
+                if cand.evidence_start is not None and cand.evidence_end is not None:
+                    eq = quote_selector(text, cand.evidence_start, cand.evidence_end)
+                    ev = {
+                        "evidence_start": cand.evidence_start,
+                        "evidence_end": cand.evidence_end,
+                        "evidence_exact": eq.exact,
+                        "evidence_prefix": eq.prefix,
+                        "evidence_suffix": eq.suffix,
+                        "evidence_page": info.page_of(cand.evidence_start) if info.pages else None,
+                    }
+                store.add(Attribution(figure_id=fig.id, speaker_id=speaker_id, role=cand.role, status=status, **ev))
+                report.attributions += 1
+    return report
+
+
+DOCUMENT_VOICE = "The document"
+
+
+def _speaker_for(store, cand: SpeakerCandidate, known, by_key, report: StoreReport) -> str:
+    name = cand.name or DOCUMENT_VOICE
+    kind = cand.kind if cand.name else "document"
+    key = name.casefold()
+    if key in by_key:
+        return by_key[key]
+    match = match_speaker(name, known) if known else None
+    if match is not None and match.exact:
+        by_key[key] = match.speaker_id
+        return match.speaker_id
+    sp = store.add(Speaker(name=name, kind=kind, affiliation=cand.affiliation or ""))
+    report.speakers_created += 1
+    if match is not None:
+        other = next((n for sid, n, _ in known if sid == match.speaker_id), "")
+        report.alias_proposals.append((name, other))
+    known.append((sp.id, sp.name, []))
+    by_key[key] = sp.id
+    return sp.id
+
+
+def accept_suggestion(store: AnnotationStore, figure_id: str) -> list[tuple]:
+    """Confirm a suggested figure and its suggested attributions; returns undo data."""
+    undo = []
+    with store.transaction():
+        undo.append((Figure, figure_id, store.update(Figure, figure_id, status="confirmed")))
+        for att in store.attributions(figure_id=figure_id, statuses=("suggested",)):
+            undo.append((Attribution, att.id, store.update(Attribution, att.id, status="confirmed")))
+    return undo
+
+
+def reject_suggestion(store: AnnotationStore, figure_id: str) -> list[tuple]:
+    """Reject a suggested figure: it stays in the file as "rejected" so it is never proposed again."""
+    undo = []
+    with store.transaction():
+        undo.append((Figure, figure_id, store.update(Figure, figure_id, status="rejected")))
+        for att in store.attributions(figure_id=figure_id, statuses=("suggested",)):
+            undo.append((Attribution, att.id, store.update(Attribution, att.id, status="rejected")))
+    return undo
+
+
+def suggestions_from_speaker(store: AnnotationStore, document_id: str, speaker_id: str) -> list[str]:
+    """Ids of suggested figures whose suggested speaker is ``speaker_id`` ("accept all from this speaker")."""
+    ids = []
+    for fig in store.figures(document_id, statuses=("suggested",)):
+        atts = store.attributions(figure_id=fig.id, statuses=("suggested",))
+        if any(a.speaker_id == speaker_id for a in atts):
+            ids.append(fig.id)
+    return ids
