@@ -36,14 +36,15 @@ def background_at_qt(win, pos: int):
 
 
 def press(qtbot, win, key: str) -> None:
-    """Press a key with the keyboard focus in the document (as a user would)."""
-    win.reader.edit.setFocus()
-    qtbot.keyClick(win.reader.edit, key)
+    """Press a key with the keyboard focus in the document view (as a user would)."""
+    target = win.view.focusProxy() or win.view
+    target.setFocus()
+    qtbot.keyClick(target, key)
 
 
 def select(win, needle: str, nth: int = 0) -> tuple[int, int]:
     s, e = span_of(win.state.text, needle, nth)
-    win.reader.select_span(s, e)
+    win.view.select_span(s, e)
     return s, e
 
 

@@ -387,3 +387,50 @@ def test_dropping_files_opens_them_and_recent_menu_reopens(make_window, qtbot, t
     assert w.state.info.source_name == "dropped.txt"
     w.actions.clear_recent.trigger()
     assert settings.recent_files() == []
+
+
+def _make_pdf(path, lines):
+    from annotator.core.pdf import pymupdf
+
+    fitz = pymupdf()
+    doc = fitz.open()
+    for page_lines in lines:
+        page = doc.new_page()
+        for i, line in enumerate(page_lines):
+            page.insert_text((72, 100 + 20 * i), line)
+    doc.save(str(path))
+    doc.close()
+
+
+def test_pdf_mark_attribute_judge_reopen(make_window, qtbot, tmp_path):
+    pdf = tmp_path / "report.pdf"
+    _make_pdf(pdf, [["Annual report of the prison service."],
+                    ["The service said 15% of inmates were released,", "according to the ministry."]])
+    w = make_window()
+    open_and_wait(qtbot, w, pdf)
+    if w.view is w.reader:
+        pytest.skip("no PDF view installed: PDFs show as text")
+    text = w.state.text
+    s, e = select(w, "15%")
+    press(qtbot, w, "m")
+    f = figure_by_text(w, "15%")
+    assert (f.start, f.end, f.page, f.value, f.unit) == (s, e, 1, 15, "percent")
+    assert f.quads and len(f.quads[0]) == 8
+    select(w, "ministry")
+    press(qtbot, w, "a")
+    press(qtbot, w, "3")
+    w.close()
+
+    w2 = make_window()
+    open_and_wait(qtbot, w2, pdf)
+    f2 = figure_by_text(w2, "15%")
+    assert (f2.start, f2.page, f2.quads, f2.verdict) == (s, 1, f.quads, "misleading")
+    assert w2.state.speakers_text(f2.id) == "ministry (states)"
+    w2.go_to_figure(f2.id)
+    sel = w2.view.selection()
+    assert (sel.start, sel.end) == (s, e) and text[s:e] == "15%"
+    q = f2.quads[0]
+    from PySide6.QtCore import QPointF
+
+    centre = w2.view.pdf.map_from_page(1, QPointF((q[0] + q[6]) / 2, (q[1] + q[7]) / 2)).toPoint()
+    assert w2.view.pdf.highlight_at(centre) == "f:" + f2.id

@@ -541,12 +541,15 @@ class MainWindow(QMainWindow):
     def _pdf_view(self):
         if self.pdf_view is None:
             try:
-                from annotator.qt.pdf_view import PdfView
-            except ImportError:
+                from annotator.qt.pdf_adapter import PdfDocumentView
+
+                view = PdfDocumentView(self.views)
+            except ImportError:  # no PDF view installed: page-based documents show as text
                 return None
-            self.pdf_view = PdfView(self.views)
-            self.views.addWidget(self.pdf_view)
-            self._connect_view(self.pdf_view)
+            self.pdf_view = view
+            self.views.addWidget(view)
+            self._connect_view(view)
+            view.message.connect(lambda m: self.status(m, 8000))
         return self.pdf_view
 
     def _step_document(self, step: int) -> None:
@@ -655,6 +658,9 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self.status(str(exc))
             return None
+        geo = self._geometry(fig.start, fig.end)
+        if geo is not None:  # quads of the span as snapped to words
+            fig = fig.replace(page=geo[0], quads=geo[1])
         for other in st.figures.values():
             if other.start == fig.start and other.end == fig.end:
                 self.set_current_figure(other.id, "mark")
@@ -792,6 +798,11 @@ class MainWindow(QMainWindow):
         self.status(f"{sp_name} {role} “{f.exact}”. Select the quote and press E to mark the evidence.")
         return att.id
 
+    def _geometry(self, start: int, end: int):
+        """(page, quads) of a span in the current view (PDF view), or None (article reader)."""
+        geometry = getattr(self.view, "span_geometry", None)
+        return geometry(start, end) if callable(geometry) else None
+
     def _target_attribution(self, f: Figure) -> Attribution | None:
         atts = self.state.figure_attributions(f.id)
         chosen = self.editor.selected_attribution()
@@ -819,6 +830,11 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self.status(str(exc))
             return
+        geo = self._geometry(fields["evidence_start"], fields["evidence_end"])
+        if geo is not None:
+            fields["evidence_page"], fields["evidence_quads"] = geo
+        elif self.state.info.pages:
+            fields["evidence_page"] = self.state.info.page_of(fields["evidence_start"])
         if self.update_attribution(att.id, **fields):
             self.status(f"Evidence marked for “{f.exact}”.")
 

@@ -49,6 +49,9 @@ class DocumentView(Protocol):
         """Draw ``highlights`` (key -> Highlight). ``changed`` lists the keys that were added, removed or
         changed since the last call (None: redraw everything). The mapping is the full current set."""
 
+    def select_span(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` as a user dragging over it would (scripts and tests use it)."""
+
     def reveal(self, start: int, end: int, page: int | None = None, select: bool = True) -> None:
         """Scroll so that ``[start, end)`` is visible (centred) and select it when ``select``."""
 
@@ -57,3 +60,7 @@ class DocumentView(Protocol):
 
     def zoom(self, step: int) -> None:
         """Zoom in (step > 0), out (step < 0), or back to the normal size (step == 0)."""
+
+    # Optional: ``span_geometry(start, end) -> (page, quads) | None`` (page-based views), used to
+    # store the quads of a figure or evidence span as snapped to words; and a ``message(str)``
+    # signal for status-bar notes ("page 3 has no text layer").

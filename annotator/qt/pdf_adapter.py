@@ -1,0 +1,174 @@
+"""Adapter: the PDF page view (annotator.qt.pdf_view.PdfView) as a document view of the main window.
+
+The main window talks to every document view through the interface in
+:mod:`annotator.qt.views` (code-point offsets into the stored text, :class:`Highlight`
+objects). ``PdfView`` speaks pages, quads and colours; this wrapper translates. It opens
+the PDF from the bytes stored in the annotation file (the file is self-contained) and
+imports PyMuPDF only when a page-based document is shown.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from annotator.core.model import DocumentInfo
+from annotator.qt.highlights import EVIDENCE_LINE, SUGGESTED_LINE, Highlight, verdict_color
+from annotator.qt.views import Selection
+
+FIGURE_ALPHA = 120
+EVIDENCE_ALPHA = 55
+
+
+def highlight_color(h: Highlight) -> QColor:
+    if h.kind == "evidence":
+        c = QColor(EVIDENCE_LINE)
+        c.setAlpha(EVIDENCE_ALPHA)
+    elif h.status == "suggested":
+        c = QColor(SUGGESTED_LINE)
+        c.setAlpha(EVIDENCE_ALPHA)
+    else:
+        c = verdict_color(h.verdict)
+        c.setAlpha(FIGURE_ALPHA)
+    return c
+
+
+class PdfDocumentView(QWidget):
+    selectionChanged = Signal()
+    figureActivated = Signal(str)
+    message = Signal(str)  # something to tell the user in the status bar
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        from annotator.qt.pdf_view import PdfView
+
+        self.setObjectName("pdfDocumentView")
+        self.pdf = PdfView(self)
+        self.setFocusProxy(self.pdf)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.pdf)
+        self._source = None
+        self._pages: list[dict] = []
+        self._starts: list[int] = []
+        self._text = ""
+        self._shown: dict[str, Highlight] = {}
+        self.pdf.selectionChanged.connect(self.selectionChanged)
+        self.pdf.highlightClicked.connect(self._clicked)
+        if hasattr(self.pdf, "textUnavailable"):
+            self.pdf.textUnavailable.connect(
+                lambda n: self.message.emit(f"Page {n + 1} has no text layer (a scan?): its text cannot be selected."))
+
+    # -- document -----------------------------------------------------------------
+
+    def set_document(self, info: DocumentInfo, text: str, data: bytes | None = None,
+                     password: str | None = None) -> None:
+        from annotator.core.pdf import open_pdf
+
+        source = open_pdf(data, password, name=info.source_name, kind=info.kind)  # may raise PasswordRequired
+        self.clear()
+        self._source = source
+        self._pages = sorted(info.pages or [], key=lambda p: p["start"])
+        self._starts = [p["start"] for p in self._pages]
+        self._text = text
+        self.pdf.set_source(source, self._pages, text)
+
+    def clear(self) -> None:
+        self.pdf.set_source(None)
+        if self._source is not None:
+            self._source.close()
+            self._source = None
+        self._pages, self._starts, self._text, self._shown = [], [], "", {}
+
+    # -- geometry -------------------------------------------------------------------
+
+    def _page_at(self, offset: int) -> dict | None:
+        if not self._pages:
+            return None
+        return self._pages[max(0, bisect.bisect_right(self._starts, offset) - 1)]
+
+    def span_geometry(self, start: int, end: int) -> tuple[int, list] | None:
+        """(page, quads) of document span ``[start, end)`` (its part on its first page)."""
+        p = self._page_at(start)
+        if p is None or self._source is None:
+            return None
+        a, b = start - p["start"], min(end, p["end"]) - p["start"]
+        if b <= a:
+            return None
+        quads = self._source.page_text(p["number"]).span_quads(a, b)
+        return p["number"], [list(q) for q in quads]
+
+    def selection(self) -> Selection | None:
+        span = self.pdf.selection()
+        if span is None or span[1] <= span[0]:
+            return None
+        pq = self.pdf.selection_quads()
+        page, quads = (pq[0], pq[1]) if pq else (None, None)
+        return Selection(span[0], span[1], page, quads)
+
+    def select_span(self, start: int, end: int) -> None:
+        self.pdf.select_document_span(start, end, scroll=False)
+
+    def reveal(self, start: int, end: int, page: int | None = None, select: bool = True) -> None:
+        if select and self.pdf.select_document_span(start, end, scroll=True):
+            return
+        geo = self.span_geometry(start, end)
+        if geo is not None:
+            self.pdf.scroll_to(geo[0], geo[1])
+        elif page is not None:
+            self.pdf.go_to_page(page)
+
+    # -- highlights ----------------------------------------------------------------------
+
+    def _item(self, h: Highlight):
+        page, quads = h.page, [list(q) for q in h.quads] if h.quads else None
+        if not quads:
+            geo = self.span_geometry(h.start, h.end)
+            if geo is None:
+                return None
+            page, quads = geo
+        if page is None:
+            return None
+        return (h.key, page, quads, highlight_color(h), h.tooltip)
+
+    def set_highlights(self, highlights: Mapping[str, Highlight], changed: Iterable[str] | None = None) -> None:
+        if changed is None:
+            ordered = sorted(highlights.values(), key=lambda h: (h.kind == "figure", -(h.end - h.start)))
+            self.pdf.set_highlights([it for it in (self._item(h) for h in ordered) if it is not None])
+        else:
+            for key in changed:
+                h = highlights.get(key)
+                if h is None:
+                    self.pdf.remove_highlight(key)
+                    continue
+                old = self._shown.get(key)
+                if old is not None and old.look() == h.look() and old.tooltip == h.tooltip:
+                    continue
+                item = self._item(h)
+                if item is None:
+                    self.pdf.remove_highlight(key)
+                else:
+                    self.pdf.update_highlight(*item)
+        self._shown = dict(highlights)
+
+    def _clicked(self, key: str) -> None:
+        h = self._shown.get(key)
+        if h is not None:
+            self.figureActivated.emit(h.figure_id)
+
+    # -- find and zoom ------------------------------------------------------------------------
+
+    def find(self, text: str, backward: bool = False, case_sensitive: bool = False) -> bool:
+        return self.pdf.find(text, forward=not backward, case_sensitive=case_sensitive)
+
+    def zoom(self, step: int) -> None:
+        if step > 0:
+            self.pdf.zoom_in()
+        elif step < 0:
+            self.pdf.zoom_out()
+        else:
+            self.pdf.fit_width()

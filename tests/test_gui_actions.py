@@ -1,0 +1,131 @@
+"""Actions, shortcuts, start-up and settings of the desktop app."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from gui_helpers import open_and_wait
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel
+
+from annotator import SAMPLE_ARTICLE
+from annotator.qt import dialogs, settings
+from annotator.qt.actions import shortcut_rows
+from annotator.qt.main_window import MainWindow
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support")]
+
+
+@pytest.fixture
+def win(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    return w
+
+
+def test_every_action_has_a_name_a_tooltip_and_a_unique_shortcut(win):
+    seen: dict[str, str] = {}
+    actions = list(win.actions)
+    assert len(actions) >= 40
+    for a in actions:
+        assert a.objectName(), a.text()
+        assert a.toolTip() and a.toolTip() != a.text().replace("&", ""), a.objectName()
+        assert a.shortcuts(), a.objectName()
+        for k in a.shortcuts():
+            key = k.toString(QKeySequence.SequenceFormat.PortableText)
+            assert key not in seen, f"{key} is used by {seen.get(key)} and {a.objectName()}"
+            seen[key] = a.objectName()
+    # every action is reachable from a menu too
+    in_menus = set()
+    for m in win.menus.values():
+        in_menus |= {x.objectName() for x in m.actions()}
+    assert {a.objectName() for a in actions} <= in_menus
+
+
+def test_help_lists_every_action_with_its_shortcut(win, qtbot):
+    rows = shortcut_rows(win.actions)
+    assert len(rows) == len(list(win.actions))
+    assert ("Figure", "Mark figure", "M, Ctrl+M") == rows[[r[1] for r in rows].index("Mark figure")][:3]
+    dlg = win.show_shortcuts()
+    qtbot.addWidget(dlg)
+    assert dlg.isVisible() and not dlg.isModal()
+    assert dlg.table.rowCount() == len(rows)
+    texts = {dlg.table.item(r, 2).text() for r in range(dlg.table.rowCount())}
+    assert "Ctrl+O" in texts and "Ctrl+Shift+Z, Ctrl+Y" in texts
+
+
+def test_pyside_void_calls_do_not_leak_references_to_none(qapp):
+    # PySide6 6.12.0 on CPython 3.11 dropped a reference to None on every void-returning call and
+    # aborted with "none_dealloc" after ~5,000 calls; pyproject keeps 3.11 on 6.11.
+    label = QLabel()
+    before = sys.getrefcount(None)
+    for i in range(20_000):
+        label.setText("x" if i % 2 else "y")
+    after = sys.getrefcount(None)
+    assert before - after < 1000, f"references to None fell by {before - after}"
+
+
+def test_first_start_asks_the_name_once(monkeypatch, qapp):
+    settings.set_author("")
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_author", lambda _p, current="": asked.append(1) or "Zoë Ortega")
+    assert dialogs.ensure_author(None) == "Zoë Ortega"
+    assert dialogs.ensure_author(None) == "Zoë Ortega"
+    assert asked == [1] and settings.author() == "Zoë Ortega"
+
+
+def test_preferences_change_the_name_on_new_marks(win, qtbot, sample_path, monkeypatch, tmp_path):
+    open_and_wait(qtbot, win, sample_path)
+    monkeypatch.setattr(dialogs, "ask_preferences", lambda _p: {"author": "Reviewer", "library_dir": ""})
+    win.actions.preferences.trigger()
+    assert settings.author() == "Reviewer" and win.me == "Reviewer"
+    text = win.state.text
+    i = text.index("1500")
+    win.reader.select_span(i, i + 4)
+    win.actions.mark_figure.trigger()
+    [f] = win.state.figures.values()
+    assert f.author == "Reviewer"
+    assert "Reviewer" in win.author_label.text()
+
+
+def test_run_gui_without_arguments_opens_the_sample(monkeypatch, qtbot, qapp):
+    from annotator.qt import app as app_module
+
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    assert app_module.run_gui([]) == 0
+    [w] = [x for x in QApplication.topLevelWidgets() if isinstance(x, MainWindow) and x.isVisible()]
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.state is not None and not w.is_loading(), timeout=10000)
+    assert w.state.info.source_name == SAMPLE_ARTICLE.name
+    assert settings.recent_files()[0].endswith(SAMPLE_ARTICLE.name)
+    w.close()
+
+
+def test_start_up_imports_no_pymupdf_and_main_py_runs(tmp_path):
+    code = (
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from PySide6.QtCore import QSettings, QStandardPaths\n"
+        "QStandardPaths.setTestModeEnabled(True)\n"
+        f"QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})\n"
+        "app = QApplication([])\n"
+        "from annotator.qt import settings\n"
+        f"settings.set_author('T'); settings.set_library_dir({str(tmp_path / 'lib')!r})\n"
+        "from annotator.qt.main_window import MainWindow\n"
+        "from annotator import SAMPLE_ARTICLE\n"
+        "w = MainWindow(); w.show(); w.open_path(SAMPLE_ARTICLE)\n"
+        "import time; t = time.time()\n"
+        "while w.is_loading() and time.time() - t < 20: app.processEvents()\n"
+        "assert w.state is not None\n"
+        "print('pymupdf' in sys.modules, 'fitz' in sys.modules)\n"
+        "w.close()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "False"]
+    main = subprocess.run([sys.executable, "main.py", "--version"], capture_output=True, text=True, timeout=60,
+                          cwd=str(SAMPLE_ARTICLE.parent.parent))
+    assert main.returncode == 0 and "annotator" in main.stdout
