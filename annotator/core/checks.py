@@ -219,6 +219,12 @@ def figure_label(f: Figure) -> str:
     if not q and qualifier_class(None, f.exact) != "plain":
         q = _exact_qualifier(f.exact)
     text = _with_unit(num, dims)
+    top = [k for k, v in dims.items if v == 1]
+    if len(top) == 1 and len(dims.items) <= 2 and top[0] in PERIOD_DAYS:
+        # "90 work-hours", "5 days/week": the unit as written, or the time unit in the plural
+        word = f.counted if (f.unit is None and f.counted) else top[0] + ("" if f.value == 1 else "s")
+        rest = dims.without(top[0])
+        text = f"{num} {' '.join(word.split())}" + (unit_label(rest).replace("per ", "/", 1) if rest.items else "")
     return f"{q} {text}" if q else text
 
 

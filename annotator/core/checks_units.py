@@ -221,11 +221,12 @@ PERCENT = Dims.of({"%": 1})
 
 
 def dims_text(d: Dims) -> str:
-    """People's spelling: "IRR/month", "USD/hour", "%", "hour", "count"."""
+    """People's spelling: "IRR/month", "USD/hour", "%", "hour", "per week" (a count per week), "count"."""
     num = [k if v == 1 else f"{k}^{v}" for k, v in d.items if v > 0]
     den = [k if v == -1 else f"{k}^{-v}" for k, v in d.items if v < 0]
-    top = "·".join(num) if num else ("count" if not den else "1")
-    return top + "".join(f"/{x}" for x in den)
+    if not num:
+        return "per " + "/".join(den) if den else "count"
+    return "·".join(num) + "".join(f"/{x}" for x in den)
 
 
 def figure_dims(unit: str | None, rate: str | None, counted: str | None = None) -> Dims:
