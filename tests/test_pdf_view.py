@@ -254,7 +254,7 @@ def test_selection_dragged_across_a_page_break(view, qtbot):
     # the same selection made from document offsets
     view.clear_selection()
     assert view.select_document_span(start, end)
-    assert view.selection() == (start, end) and len(view.selection_pages()) == 2
+    assert tuple(view.selection()) == (start, end) and len(view.selection_pages()) == 2
 
 
 def test_double_click_selects_a_word_and_a_click_clears(view):
@@ -461,3 +461,67 @@ def test_ctrl_wheel_zooms_and_wheel_scrolls(view, qtbot):
     z = view.zoom()
     wheel(Qt.ControlModifier)
     assert view.zoom() < z
+
+
+# --------------------------------------------------------------------------- the main window's view protocol
+
+
+def test_the_view_serves_the_main_window_protocol(qtbot, pdf_bytes):
+    from dataclasses import asdict
+
+    from annotator.core.model import DocumentInfo
+    from annotator.qt.highlights import VERDICT_COLORS, Highlight
+    from annotator.qt.views import DocumentView, Selection
+
+    src = open_pdf(pdf_bytes, name="test.pdf")
+    text, pages = src.extract_all()
+    src.close()
+    info = DocumentInfo(id="d", sha256="x", kind="pdf", title="t", source_name="test.pdf", metadata={},
+                        pages=[asdict(p) for p in pages], paragraphs=[], author="me", created="", text_length=len(text))
+    v = PdfView()
+    qtbot.addWidget(v)
+    v.resize(640, 520)
+    v.show()
+    qtbot.waitExposed(v)
+    assert isinstance(v, DocumentView)
+    v.set_document(info, text, pdf_bytes)
+    v.set_zoom(1.0)
+    _settle(qtbot)
+    # a figure stored with page and quads, and one known only by its offsets (drawn from the text)
+    i = text.index("30,000")
+    j = text.index("protesters", pages[1].start)
+    pt = v.source().page_text(0)
+    quads = tuple(tuple(q) for q in pt.span_quads(i, i + 6))
+    hs = {
+        "f:a": Highlight("f:a", "figure", "a", i, i + 6, "inaccurate", page=0, quads=quads, tooltip="A"),
+        "f:b": Highlight("f:b", "figure", "b", j, j + 10, "accurate", tooltip="B"),
+    }
+    v.set_highlights(hs)
+    _settle(qtbot, 10)
+    _i, (x0, y0, x1, y1) = _word_box(v, 0, "30,000")
+    a, b = _to_view(v, 0, x0, y0), _to_view(v, 0, x1, y1)
+    red = QColor(VERDICT_COLORS["inaccurate"])
+    assert _colour_count(v.grab().toImage(), (a.x() + 1, a.y() + 1, b.x() - 1, b.y() - 1), red, 30) > 10
+    with qtbot.waitSignal(v.figureActivated) as blocker:
+        QTest.mouseClick(v.viewport(), Qt.LeftButton, Qt.NoModifier, (a + b) / 2)
+    assert blocker.args == ["a"]
+    # reveal: scroll to the offsets-only figure on page 2 and select it
+    v.reveal(j, j + 10, 1)
+    sel = v.selection()
+    assert isinstance(sel, Selection) and (sel.start, sel.end, sel.page) == (j, j + 10, 1) and sel.quads
+    assert v.highlight_at(v.map_from_page(1, QPointF(*sel.quads[0][:2]) + QPointF(2, 2)).toPoint()) == "f:b"
+    # incremental change: the second figure goes
+    hs2 = {"f:a": hs["f:a"]}
+    v.set_highlights(hs2, ["f:b"])
+    assert v.highlight_at(v.map_from_page(1, QPointF(*sel.quads[0][:2]) + QPointF(2, 2)).toPoint()) is None
+    # find backward, zoom steps
+    v.clear_selection()
+    v.go_to_page(4)
+    assert v.find("30,000", backward=True) and v.selection().page == 4  # from the end of the current page
+    assert v.find("30,000", backward=True) and v.selection().page == 3
+    z = v.zoom_factor()
+    v.zoom(1)
+    assert v.zoom_factor() > z
+    v.zoom(0)
+    v.clear()
+    assert v.page_count() == 0 and v.selection() is None

@@ -34,7 +34,7 @@ import time
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Iterable
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -98,6 +98,16 @@ def _page_span(p, index: int) -> PageSpan:
         get("height"),
         get("has_text"),
     )
+
+
+_COLORS: dict[str, QColor] = {}
+
+
+def _color(name: str) -> QColor:
+    c = _COLORS.get(name)
+    if c is None:
+        c = _COLORS[name] = QColor(name)
+    return c
 
 
 def _quad_polygon(q) -> QPolygonF:
@@ -198,30 +208,61 @@ class _ImageCache:
 
 
 class _Highlight:
-    """One highlight; its polygons are built when its page is first painted."""
+    """One highlight on one page. Its shape is the stored quads, or, for a highlight known only
+    by its text span, the quads of that span (worked out when its page is first shown)."""
 
-    __slots__ = ("id", "page", "quads", "color", "tooltip", "_polys", "_bounds")
+    __slots__ = ("id", "figure_id", "page", "quads", "span", "color", "line", "dashed", "tooltip", "order",
+                 "_polys", "_bounds")
 
-    def __init__(self, hid: str, page: int, quads, color, tooltip: str):
+    def __init__(self, hid: str, page: int, quads, color, tooltip: str, *, figure_id: str | None = None,
+                 span: tuple[int, int] | None = None, line=None, dashed: bool = False, order: tuple = ()):
         self.id = hid
+        self.figure_id = figure_id if figure_id is not None else hid
         self.page = page
-        self.quads = quads
+        self.quads = quads  # display-coordinate quads, or None: from ``span`` (page-local offsets)
+        self.span = span
         self.color = color
+        self.line = line  # underline colour, or None
+        self.dashed = dashed
         self.tooltip = tooltip
+        self.order = order
         self._polys = None
         self._bounds = None
 
-    @property
-    def polys(self) -> list[QPolygonF]:
+    def resolve(self, view: "PdfView") -> None:
+        if self.quads is None:
+            words = view._page_words(self.page) if self.span else None
+            self.quads = words.text.span_quads(*self.span) if words is not None else []
+
+    def polys(self, view: "PdfView") -> list[QPolygonF]:
         if self._polys is None:
+            self.resolve(view)
             self._polys = [_quad_polygon(q) for q in self.quads]
         return self._polys
 
-    @property
-    def bounds(self) -> tuple[float, float, float, float]:
+    def bounds(self, view: "PdfView") -> tuple[float, float, float, float]:
         if self._bounds is None:
-            self._bounds = _quads_bounds(self.quads) or (0.0, 0.0, 0.0, 0.0)
+            self.resolve(view)
+            self._bounds = _quads_bounds(self.quads) or (0.0, 0.0, -1.0, -1.0)
         return self._bounds
+
+
+_SELECTION_CLASS = None
+
+
+def _selection_class():
+    """annotator.qt.views.Selection, made to unpack as (start, end) too."""
+    global _SELECTION_CLASS
+    if _SELECTION_CLASS is None:
+        from annotator.qt.views import Selection
+
+        @dataclass(frozen=True)
+        class PdfSelection(Selection):
+            def __iter__(self):
+                return iter((self.start, self.end))
+
+        _SELECTION_CLASS = PdfSelection
+    return _SELECTION_CLASS
 
 
 # --------------------------------------------------------------------------- the view
@@ -232,6 +273,7 @@ class PdfView(QAbstractScrollArea):
 
     selectionChanged = Signal()
     highlightClicked = Signal(str)
+    figureActivated = Signal(str)  # figure id of the highlight clicked (annotator.qt.views protocol)
     pageChanged = Signal(int)
     zoomChanged = Signal(float)
     # the user tried to select text on a page without a text layer (page number, 0-based)
@@ -272,8 +314,10 @@ class PdfView(QAbstractScrollArea):
         self._words: OrderedDict[int, _Words] = OrderedDict()
         self._text_cache_size = 8
 
-        self._highlights: dict[int, list[_Highlight]] = {}
-        self._hl_by_id: dict[str, _Highlight] = {}
+        self._highlights: dict[int, list[_Highlight]] = {}  # page -> highlights in paint order
+        self._hl_by_id: dict[str, list[_Highlight]] = {}  # id -> its pieces (one per page)
+        self._hl_mapping = None  # the last mapping given to set_highlights (app highlights)
+        self._owned = None  # a source this view opened itself (set_document) and closes
 
         # the selection: ((page, start, end), ...) page-local offsets, one entry per page, in order
         self._sel: tuple | None = None
@@ -306,12 +350,15 @@ class PdfView(QAbstractScrollArea):
         """Show ``source`` (a ``PdfSource``) from page 1. ``pages``/``text``: see :meth:`set_pages`.
 
         ``set_source(None)`` empties the view: do it before closing the source it showed."""
+        if self._owned is not None and self._owned is not source:
+            self._owned.close()
+            self._owned = None
         self._source = source
         self._cache.clear()
         self._failed.clear()
         self._words.clear()
-        self._highlights = {}
-        self._hl_by_id = {}
+        self._clear_highlights()
+        self._hl_mapping = None
         self._sel = None
         self._sel_quads = {}
         self._sel_quad_lists = {}
@@ -357,6 +404,8 @@ class PdfView(QAbstractScrollArea):
         whole document text) :meth:`find` searches it directly instead of page by page."""
         self._apply_pages(pages, text)
         self._relayout(keep_view=True)
+        if self._hl_mapping is not None:
+            self.set_highlights(self._hl_mapping)
         self.viewport().update()
 
     def _apply_pages(self, pages, text: str | None) -> None:
@@ -386,6 +435,38 @@ class PdfView(QAbstractScrollArea):
             return bool(self._spans[n].has_text)
         words = self._page_words(n)
         return words is not None and bool(words.words)
+
+    # ---------------------------------------------------------------- annotator.qt.views protocol
+
+    def set_document(self, info, text: str, data: bytes | None = None, password: str | None = None) -> None:
+        """Show a stored document (:class:`annotator.core.model.DocumentInfo`, its text and original
+        bytes). Raises ``PasswordRequired`` / ``DocumentError`` from the loader; the view is left
+        as it was then."""
+        from annotator.core.errors import DocumentError
+        from annotator.core.pdf import open_pdf
+
+        if not data:
+            raise DocumentError(f"The pages of {info.source_name} cannot be drawn: the file's bytes are missing.")
+        src = open_pdf(data, password, name=info.source_name, kind=info.kind or "pdf")
+        self.set_source(src, info.pages, text)
+        self._owned = src
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self.set_source(None)
+
+    def reveal(self, start: int, end: int, page: int | None = None, select: bool = True) -> None:
+        """Scroll so that document offsets [start, end) are in view, and select them if ``select``."""
+        segs = self._segments(start, end)
+        if not segs:
+            if page is not None:
+                self.go_to_page(page)
+            return
+        if select:
+            self.select_document_span(start, end, scroll=False)
+        n, a, b = segs[0]
+        words = self._page_words(n)
+        self.scroll_to(n, words.text.span_quads(a, b) if words else None)
 
     # ================================================================ layout
 
@@ -558,7 +639,19 @@ class PdfView(QAbstractScrollArea):
 
     # ================================================================ zoom
 
-    def zoom(self) -> float:
+    def zoom(self, step: int | None = None) -> float:
+        """Without ``step``: the zoom factor (1.0 = actual size). With it (the views protocol): zoom
+        in (step > 0), out (step < 0), or back to the width of the view (0)."""
+        if step is not None:
+            if step > 0:
+                self.zoom_in()
+            elif step < 0:
+                self.zoom_out()
+            else:
+                self.fit_width()
+        return self._zoom
+
+    def zoom_factor(self) -> float:
         return self._zoom
 
     def set_zoom(self, factor: float) -> None:
@@ -821,10 +914,25 @@ class PdfView(QAbstractScrollArea):
         p.setTransform(self._xform(n) * QTransform.fromScale(s, s) * QTransform.fromTranslate(r.x(), r.y()))
         p.setPen(Qt.NoPen)
         p.setCompositionMode(QPainter.CompositionMode_Multiply)
+        lined = []
         for h in hls or ():
             p.setBrush(h.color)
-            for poly in h.polys:
+            for poly in h.polys(self):
                 p.drawPolygon(poly)
+            if h.line is not None:
+                lined.append(h)
+        if lined:
+            p.setCompositionMode(QPainter.CompositionMode_SourceOver)
+            for h in lined:
+                pen = QPen(h.line, 1.5)
+                pen.setCosmetic(True)
+                if h.dashed:
+                    pen.setStyle(Qt.DashLine)
+                p.setPen(pen)
+                for q in h.quads:  # along the bottom edge of each quad (ll -> lr)
+                    p.drawLine(QPointF(q[4], q[5]), QPointF(q[6], q[7]))
+            p.setPen(Qt.NoPen)
+            p.setCompositionMode(QPainter.CompositionMode_Multiply)
         if sel:
             p.setBrush(SELECTION)
             for poly in sel:
@@ -864,42 +972,116 @@ class PdfView(QAbstractScrollArea):
 
     # ================================================================ highlights
 
-    def set_highlights(self, items: Iterable) -> None:
-        """Replace the highlights: an iterable of (id, page, quads, QColor, tooltip)."""
-        by_page: dict[int, list[_Highlight]] = defaultdict(list)
-        by_id: dict[str, _Highlight] = {}
-        for hid, page, quads, color, tooltip in items:
-            if not quads:
-                continue
-            h = _Highlight(str(hid), int(page), quads, color, tooltip or "")
-            by_page[h.page].append(h)
-            by_id[h.id] = h
-        self._highlights = dict(by_page)
-        self._hl_by_id = by_id
+    def set_highlights(self, items, changed: Iterable[str] | None = None) -> None:
+        """Replace the highlights.
+
+        ``items`` is either an iterable of ``(id, page, quads, QColor, tooltip)`` tuples, or (the
+        :mod:`annotator.qt.views` protocol) a mapping key -> :class:`annotator.qt.highlights.Highlight`,
+        drawn in the app's colours; with a mapping, ``changed`` lists the keys added, removed or
+        changed since the last call (None: all). A highlight without quads is drawn over its
+        text span (needs the page spans). Highlights are indexed by page: painting a page looks
+        only at that page's highlights.
+        """
+        if isinstance(items, Mapping):
+            self._hl_mapping = items
+            if changed is None:
+                self._clear_highlights()
+                for h in items.values():
+                    self._add(self._from_app_highlight(h))
+            else:
+                for k in changed:
+                    self._remove(k)
+                    h = items.get(k)
+                    if h is not None:
+                        self._add(self._from_app_highlight(h))
+        else:
+            self._hl_mapping = None
+            self._clear_highlights()
+            for hid, page, quads, color, tooltip in items:
+                if quads:
+                    self._add([_Highlight(str(hid), int(page), quads, color, tooltip or "")])
         self.viewport().update()
 
     def update_highlight(self, hid: str, page: int, quads, color, tooltip: str = "") -> None:
         """Add one highlight, or replace the one with this id (cheaper than :meth:`set_highlights`)."""
-        self.remove_highlight(hid, _repaint=False)
+        self._remove(str(hid))
         if quads:
-            h = _Highlight(str(hid), int(page), quads, color, tooltip or "")
-            self._highlights.setdefault(h.page, []).append(h)
-            self._hl_by_id[h.id] = h
+            self._add([_Highlight(str(hid), int(page), quads, color, tooltip or "")])
         self.viewport().update()
 
-    def remove_highlight(self, hid: str, _repaint: bool = True) -> None:
-        old = self._hl_by_id.pop(str(hid), None)
-        if old is not None:
+    def remove_highlight(self, hid: str) -> None:
+        self._remove(str(hid))
+        self.viewport().update()
+
+    def _clear_highlights(self) -> None:
+        self._highlights = {}
+        self._hl_by_id = {}
+
+    def _add(self, parts: list[_Highlight]) -> None:
+        for h in parts:
+            lst = self._highlights.setdefault(h.page, [])
+            if lst and h.order < lst[-1].order:
+                bisect.insort(lst, h, key=lambda x: x.order)
+            else:
+                lst.append(h)
+            self._hl_by_id.setdefault(h.id, []).append(h)
+
+    def _remove(self, hid: str) -> None:
+        for old in self._hl_by_id.pop(hid, ()):
             lst = self._highlights.get(old.page, [])
             self._highlights[old.page] = [h for h in lst if h is not old]
-            if _repaint:
-                self.viewport().update()
+
+    def _from_app_highlight(self, h) -> list[_Highlight]:
+        """annotator.qt.highlights.Highlight -> what this view draws (the reader's colours)."""
+        from annotator.qt import highlights as look
+
+        if h.kind == "evidence":
+            fill, line, dashed = _color(look.EVIDENCE_FILL), _color(look.EVIDENCE_LINE), False
+        elif h.status == "suggested":
+            fill, line, dashed = _color(look.SUGGESTED_FILL), _color(look.SUGGESTED_LINE), True
+        else:
+            fill = _color(look.VERDICT_COLORS.get(h.verdict, look.VERDICT_COLORS["unchecked"]))
+            line, dashed = None, False
+        # evidence under figures, suggestions under confirmed figures, big spans under small ones
+        order = (h.kind == "figure", h.status == "confirmed", -(h.end - h.start), h.start)
+        kw = dict(figure_id=h.figure_id, line=line, dashed=dashed, order=order)
+        if h.page is not None and h.quads and 0 <= h.page < self._count:
+            return [_Highlight(h.key, int(h.page), [list(q) for q in h.quads], fill, h.tooltip, **kw)]
+        return [_Highlight(h.key, n, None, fill, h.tooltip, span=(a, b), **kw)
+                for n, a, b in self._segments(h.start, h.end)]
+
+    def _segments(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """Document offsets [start, end) as (page, start, end) page-local pieces (needs the page spans)."""
+        if not self._spans or end <= start:
+            return []
+        i = max(0, bisect.bisect_right(self._span_starts, start) - 1)
+        segs = []
+        for sp in self._spans[i:]:
+            if sp.start >= end:
+                break
+            a, b = max(start, sp.start) - sp.start, min(end, sp.end) - sp.start
+            if b > a:
+                segs.append((sp.number, a, b))
+        return segs
 
     def highlight_at(self, pos: QPoint) -> str | None:
         """Id of the highlight under viewport position ``pos`` (the topmost), if any."""
+        h = self._highlight_at(pos)
+        return h.id if h is not None else None
+
+    def _highlight_at(self, pos: QPoint) -> _Highlight | None:
         hit = self._page_point(pos)
         if hit is None:
             return None
+        n, x, y = hit
+        pt = QPointF(x, y)
+        for h in reversed(self._highlights.get(n, ())):
+            b = h.bounds(self)
+            if b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1:
+                for poly in h.polys(self):
+                    if poly.containsPoint(pt, Qt.OddEvenFill) or poly.boundingRect().adjusted(-1, -1, 1, 1).contains(pt):
+                        return h
+        return None
         n, x, y = hit
         pt = QPointF(x, y)
         for h in reversed(self._highlights.get(n, ())):
@@ -968,14 +1150,17 @@ class PdfView(QAbstractScrollArea):
         """The selection as (page, start, end) per page, in reading order ([] when nothing is selected)."""
         return list(self._sel or ())
 
-    def selection(self) -> tuple[int, int] | None:
-        """The selection as code-point offsets into the document text (needs the page spans)."""
+    def selection(self):
+        """The selection in the document text (code points), or None (also while the page spans
+        are unknown). An :class:`annotator.qt.views.Selection` with ``start``, ``end``, ``page`` and
+        ``quads`` (of its first page), which also unpacks as ``start, end = view.selection()``."""
         if not self._sel or self._spans is None:
             return None
         (n0, a, _e), (n1, _s, b) = self._sel[0], self._sel[-1]
         if n1 >= len(self._spans):
             return None
-        return (self._spans[n0].start + a, self._spans[n1].start + b)
+        quads = [list(q) for q in self._sel_quad_lists.get(n0, ())]
+        return _selection_class()(self._spans[n0].start + a, self._spans[n1].start + b, n0, quads)
 
     def selected_text(self) -> str:
         """The selected text, exactly as in the document text (pages joined as the loader joins them)."""
@@ -1140,9 +1325,10 @@ class PdfView(QAbstractScrollArea):
         if press is not None and not dragging:
             # a click: clear the selection, report a highlight under it
             self.clear_selection()
-            hid = self.highlight_at(pos)
-            if hid is not None:
-                self.highlightClicked.emit(hid)
+            h = self._highlight_at(pos)
+            if h is not None:
+                self.highlightClicked.emit(h.id)
+                self.figureActivated.emit(h.figure_id)
             elif press[1] is not None and self._anchor_word is None:
                 words = self._page_words(press[1])
                 if words is not None and not words.words:
@@ -1187,8 +1373,16 @@ class PdfView(QAbstractScrollArea):
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.ToolTip:
-            hid = self.highlight_at(event.pos())
-            tip = self._hl_by_id[hid].tooltip if hid else ""
+            hit = self._page_point(event.pos())
+            tips = []
+            if hit is not None:
+                pt = QPointF(hit[1], hit[2])
+                for h in reversed(self._highlights.get(hit[0], ())):
+                    if h.tooltip and h.tooltip not in tips and any(
+                        poly.boundingRect().adjusted(-1, -1, 1, 1).contains(pt) for poly in h.polys(self)
+                    ):
+                        tips.append(h.tooltip)
+            tip = "<hr>".join(tips)
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self.viewport())
             else:
@@ -1237,9 +1431,13 @@ class PdfView(QAbstractScrollArea):
 
     # ================================================================ find
 
-    def find(self, text: str, forward: bool = True, case_sensitive: bool = False) -> bool:
-        """Find ``text`` after (or before) the selection or the current page, wrapping around;
-        select the hit and scroll to it. White space in ``text`` matches any white space."""
+    def find(self, text: str, forward: bool = True, case_sensitive: bool = False, *,
+             backward: bool | None = None) -> bool:
+        """Find ``text`` after (or, ``forward=False`` / ``backward=True``, before) the selection or
+        the current page, wrapping around; select the hit and scroll to it. White space in
+        ``text`` matches any white space (line breaks included)."""
+        if backward is not None:
+            forward = not backward
         words = [re.escape(w) for w in text.split()]
         if not words or not self._count:
             return False
