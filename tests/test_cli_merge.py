@@ -179,3 +179,23 @@ def test_info_on_a_bad_file(files, capsys, kind):
     assert main(["info", str(bad), "--json"]) == 2
     captured = capsys.readouterr()
     assert message in captured.err and "Traceback" not in captured.err and captured.out == ""
+
+
+def test_merge_lists_orphans_and_changed_figures(tmp_path, sample_text, capsys):
+    alice, doc = new_file(tmp_path / "alice.annot", "alice", sample_text, "iran.txt")
+    mark(alice, doc, "30,000")
+    mark(alice, doc, "1500")
+    alice.close()
+    resave = sample_text.replace("at least 30,000 protesters", "at least 80,000 protesters").replace(
+        "The MEK was the first to announce that authorities killed 1500 protesters during the November 2019 "
+        "uprising. ", "")
+    ours, _ = new_file(tmp_path / "ours.annot", "rita", resave, "iran-resave.txt")
+    ours.close()
+    assert main(["merge", str(tmp_path / "ours.annot"), str(tmp_path / "alice.annot")]) == 0
+    out = capsys.readouterr().out
+    assert "is another version of" in out and "annotations re-anchored, that version not added" in out
+    assert "Orphans (1)" in out and "figure “1500”" in out
+    assert "“30,000” now reads “80,000”" in out
+    assert main(["merge", str(tmp_path / "ours.annot"), str(tmp_path / "alice.annot"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["changed"] is False  # already merged: the orphan stays an orphan, nothing new

@@ -391,3 +391,22 @@ def test_comments_and_attributions_merge_by_uuid(team):
     assert bodies == ["Amnesty report, p. 4", "Source for this count, please?"]
     assert all(a.deleted is False for a in alice.records(Attribution))
     alice.close()
+
+
+def test_unreadable_rows_of_an_input_are_skipped_and_reported(team, tmp_path):
+    d = team["dir"]
+    bad = tmp_path / "odd.annot"
+    copy_file(d / "carol.annot", bad)
+    conn = sqlite3.connect(bad)
+    conn.execute("INSERT INTO figures (id, document_id, start, \"end\", exact, flags, prev_revs, rev, deleted) "
+                 "VALUES ('x1', 'd', 0, 3, 'abc', '{not json', '[]', 'r', 0)")
+    conn.execute("INSERT INTO figures (id, document_id, start, \"end\", exact, flags, prev_revs, rev, deleted) "
+                 "VALUES ('x2', 'd', 'start', 3, 'abc', '[]', '[]', 'r', 0)")
+    conn.commit()
+    conn.close()
+    alice = open_alice(team)
+    report = merge_files(alice, [bad])
+    assert report.invalid["figures"] == 2 and report.added["figures"] == 1
+    assert alice.get(Figure, "x1") is None and alice.get(Figure, "x2") is None
+    assert len(alice.figures(include_deleted=True)) == 4  # the file still reads
+    alice.close()

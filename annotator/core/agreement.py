@@ -262,7 +262,9 @@ def agreement(store: AnnotationStore, document_id: str, author_a: str, author_b:
     return rep
 
 
-def pairwise_agreement(store: AnnotationStore, document_id: str, authors: list[str] | None = None) -> list[AgreementReport]:
+def pairwise_agreement(
+    store: AnnotationStore, document_id: str, authors: list[str] | None = None
+) -> list[AgreementReport]:
     """:func:`agreement` for every pair of ``authors`` (default: everyone who marked figures)."""
     people = list(authors) if authors is not None else authors_of(store, document_id)
     return [agreement(store, document_id, a, b) for a, b in combinations(people, 2)]

@@ -59,6 +59,8 @@ SHINGLE = 4
 MIN_FUZZY_SCORE = 0.62
 #: prefix/suffix similarity an exact hit needs when it is not where the diff says the quote went
 MIN_CONTEXT = 0.5
+#: how many places near the mapped position a fuzzy search tries
+MAX_SEEDS = 8
 #: weight of "the diff of the two texts puts the quote here" against the prefix/suffix similarity
 AT_HINT_BONUS = 0.15
 
@@ -523,19 +525,24 @@ def _fuzzy(text: str, exact: str, prefix: str, suffix: str, hint: int | None) ->
         if len(ctx_text) < 8:
             continue
         probe = ctx_text[-16:] if after else ctx_text[:16]
-        for m in list(re.finditer(re.escape(probe), text))[:50]:
+        for m in re.finditer(re.escape(probe), text):
             seeds.add(m.end() if after else m.start() - n)
     if hint is not None:
         seeds.add(hint)
+    # the few seeds nearest the mapped position (a common phrase can occur many times)
+    seeds_list = sorted(seeds, key=lambda c: abs(c - hint) if hint is not None else 0)[:MAX_SEEDS]
     slack = max(2, n // 4)
-    for c in seeds:
+    for c in seeds_list:
         for s in range(max(0, c - 12), min(len(text), c + 12) + 1):
             for length in range(max(1, n - slack), n + slack + 1):
                 e = s + length
                 if e > len(text):
                     break
                 cand = text[s:e]
-                core = _ratio(cand, exact)
+                sm = difflib.SequenceMatcher(None, cand, exact, autojunk=False)
+                if sm.quick_ratio() < 0.5:
+                    continue
+                core = sm.ratio()
                 if core < 0.5:
                     continue
                 ctx = _context(text, s, e, prefix, suffix)
@@ -822,6 +829,7 @@ class _Merger:
         self._texts: dict[str, str] = {}
         self._maps: dict[tuple[str, str], OffsetMap] = {}
         self._doc_titles: dict[str, str] = {}
+        self._pages: dict[str, list | None] = {}
 
     # -- documents ----------------------------------------------------------------
 
@@ -830,7 +838,8 @@ class _Merger:
 
     def _target_text(self, doc_id: str) -> str:
         if doc_id not in self._texts:
-            self._texts[doc_id] = self.conn.execute("SELECT text FROM main.documents WHERE id = ?", [doc_id]).fetchone()[0] or ""
+            row = self.conn.execute("SELECT text FROM main.documents WHERE id = ?", [doc_id]).fetchone()
+            self._texts[doc_id] = (row[0] if row else "") or ""
         return self._texts[doc_id]
 
     def _merge_documents(self, src: _Source, sr: SourceReport) -> tuple[dict[str, str], dict[str, str]]:
@@ -873,7 +882,9 @@ class _Merger:
             shared = [c for c in target_cols if c in cols and c != "id"]
             names = ", ".join(f'"{c}"' for c in ["id", *shared])
             sel = ", ".join(["?", *(f'"{c}"' for c in shared)])
-            self.conn.execute(f"INSERT INTO main.documents ({names}) SELECT {sel} FROM {rel} WHERE id = ?", [new, doc_id])
+            self.conn.execute(
+                f"INSERT INTO main.documents ({names}) SELECT {sel} FROM {rel} WHERE id = ?", [new, doc_id]
+            )
             frel = src.rel("document_files")
             if frel is not None:
                 self.conn.execute(
@@ -917,7 +928,9 @@ class _Merger:
     def _valid_clause(self, src: _Source, table: str) -> str:
         cls = RECORD_TYPES[table]
         have = set(src.columns[table])
-        parts = ["s.id IS NOT NULL", "typeof(s.id) = 'text'"]
+        parts = ["typeof(s.id) = 'text'", "s.id != ''"]
+        if table == "figures":
+            parts += [f"typeof(s.\"{c}\") = 'integer'" for c in ("start", "end") if c in have]
         for c in cls.JSON_FIELDS:
             if c in have:
                 parts.append(f'(s."{c}" IS NULL OR json_valid(s."{c}"))')
@@ -1063,10 +1076,12 @@ class _Merger:
         return self._doc_titles[doc_id]
 
     def _page(self, doc_id: str, offset: int) -> int | None:
-        row = self.conn.execute("SELECT pages FROM main.documents WHERE id = ?", [doc_id]).fetchone()
-        if not row or not row[0]:
+        if doc_id not in self._pages:
+            row = self.conn.execute("SELECT pages FROM main.documents WHERE id = ?", [doc_id]).fetchone()
+            self._pages[doc_id] = json.loads(row[0]) if row and row[0] else None
+        pages = self._pages[doc_id]
+        if not pages:
             return None
-        pages = json.loads(row[0])
         for p in pages:
             if p["start"] <= offset <= p["end"]:
                 return p["number"]
@@ -1266,7 +1281,9 @@ class Conflict:
         return record_label(self.local)
 
 
-def list_conflicts(store: AnnotationStore, include_resolved: bool = False, record_id: str | None = None) -> list[Conflict]:
+def list_conflicts(
+    store: AnnotationStore, include_resolved: bool = False, record_id: str | None = None
+) -> list[Conflict]:
     """The conflicts in ``store`` (open ones only unless ``include_resolved``), oldest first."""
     sql = "SELECT id, table_name, record_id, local, incoming, source, created, resolved, resolution FROM conflicts"
     clauses, params = [], []

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from annotator.core.errors import UserError
-from annotator.core.model import REVIEW_STATUSES, VERDICTS, Attribution, Comment, Figure, Speaker, now
+from annotator.core.model import REVIEW_STATUSES, VERDICTS, Comment, Figure, Speaker, now
 from annotator.core.store import AnnotationStore
 
 #: how each review status reads for people ("" = not reviewed yet)
@@ -258,7 +258,9 @@ def summary(store: AnnotationStore, document_id: str | None = None) -> dict:
         "by_review_status": by_status,
         "by_verdict": by_verdict,
         "by_author": dict(sorted(by_author.items())),
-        "by_speaker": sorted(by_speaker.values(), key=lambda e: (e["speaker_id"] is None, -e["figures"], e["name"].casefold())),
+        "by_speaker": sorted(
+            by_speaker.values(), key=lambda e: (e["speaker_id"] is None, -e["figures"], e["name"].casefold())
+        ),
         "flags": dict(flags),
         "open_conflicts": open_conflicts,
     }
