@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QFormLayo
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from annotator.core.model import ATTRIBUTION_ROLES, SPEAKER_KINDS, VERDICT_HELP, VERDICTS, Figure, Speaker
-from annotator.core.numbers import format_number
 from annotator.core.project import parse_number_input
 from annotator.qt.highlights import VERDICT_COLORS
 from annotator.qt.models import FIGURE_ID_ROLE, FigureFilterProxy, FiguresModel, SPEAKER_ID_ROLE, SpeakersModel
@@ -750,4 +749,4 @@ class NoticeBar(QFrame):
         return self.label.text() if self.isVisible() else ""
 
 
-__all__ = ["FigureEditor", "FiguresPanel", "FindBar", "NoticeBar", "SpeakersPanel", "format_number"]
+__all__ = ["FigureEditor", "FiguresPanel", "FindBar", "NoticeBar", "SpeakersPanel"]

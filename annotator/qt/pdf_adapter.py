@@ -13,29 +13,11 @@ import bisect
 from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from annotator.core.model import DocumentInfo
-from annotator.qt.highlights import EVIDENCE_LINE, SUGGESTED_LINE, Highlight, verdict_color
+from annotator.qt.highlights import Highlight
 from annotator.qt.views import Selection
-
-FIGURE_ALPHA = 120
-EVIDENCE_ALPHA = 55
-
-
-def highlight_color(h: Highlight) -> QColor:
-    if h.kind == "evidence":
-        c = QColor(EVIDENCE_LINE)
-        c.setAlpha(EVIDENCE_ALPHA)
-    elif h.status == "suggested":
-        c = QColor(SUGGESTED_LINE)
-        c.setAlpha(EVIDENCE_ALPHA)
-    else:
-        c = verdict_color(h.verdict)
-        c.setAlpha(FIGURE_ALPHA)
-    return c
-
 
 class PdfDocumentView(QWidget):
     selectionChanged = Signal()
@@ -67,21 +49,14 @@ class PdfDocumentView(QWidget):
 
     def set_document(self, info: DocumentInfo, text: str, data: bytes | None = None,
                      password: str | None = None) -> None:
-        from annotator.core.pdf import open_pdf
-
-        source = open_pdf(data, password, name=info.source_name, kind=info.kind)  # may raise PasswordRequired
-        self.clear()
-        self._source = source
+        self.pdf.set_document(info, text, data, password)  # may raise PasswordRequired; view unchanged then
         self._pages = sorted(info.pages or [], key=lambda p: p["start"])
         self._starts = [p["start"] for p in self._pages]
         self._text = text
-        self.pdf.set_source(source, self._pages, text)
+        self._shown = {}
 
     def clear(self) -> None:
-        self.pdf.set_source(None)
-        if self._source is not None:
-            self._source.close()
-            self._source = None
+        self.pdf.clear()
         self._pages, self._starts, self._text, self._shown = [], [], "", {}
 
     # -- geometry -------------------------------------------------------------------
@@ -94,65 +69,38 @@ class PdfDocumentView(QWidget):
     def span_geometry(self, start: int, end: int) -> tuple[int, list] | None:
         """(page, quads) of document span ``[start, end)`` (its part on its first page)."""
         p = self._page_at(start)
-        if p is None or self._source is None:
+        source = self.pdf.source()
+        if p is None or source is None:
             return None
         a, b = start - p["start"], min(end, p["end"]) - p["start"]
         if b <= a:
             return None
-        quads = self._source.page_text(p["number"]).span_quads(a, b)
+        quads = source.page_text(p["number"]).span_quads(a, b)
         return p["number"], [list(q) for q in quads]
 
     def selection(self) -> Selection | None:
-        span = self.pdf.selection()
-        if span is None or span[1] <= span[0]:
+        sel = self.pdf.selection()
+        if sel is None:
             return None
-        pq = self.pdf.selection_quads()
-        page, quads = (pq[0], pq[1]) if pq else (None, None)
-        return Selection(span[0], span[1], page, quads)
+        start, end = sel
+        if end <= start:
+            return None
+        page, quads = getattr(sel, "page", None), getattr(sel, "quads", None)
+        if page is None:
+            pq = self.pdf.selection_quads()
+            page, quads = (pq[0], pq[1]) if pq else (None, None)
+        return Selection(start, end, page, quads)
 
     def select_span(self, start: int, end: int) -> None:
         self.pdf.select_document_span(start, end, scroll=False)
 
     def reveal(self, start: int, end: int, page: int | None = None, select: bool = True) -> None:
-        if select and self.pdf.select_document_span(start, end, scroll=True):
-            return
-        geo = self.span_geometry(start, end)
-        if geo is not None:
-            self.pdf.scroll_to(geo[0], geo[1])
-        elif page is not None:
-            self.pdf.go_to_page(page)
+        self.pdf.reveal(start, end, page, select)
 
     # -- highlights ----------------------------------------------------------------------
 
-    def _item(self, h: Highlight):
-        page, quads = h.page, [list(q) for q in h.quads] if h.quads else None
-        if not quads:
-            geo = self.span_geometry(h.start, h.end)
-            if geo is None:
-                return None
-            page, quads = geo
-        if page is None:
-            return None
-        return (h.key, page, quads, highlight_color(h), h.tooltip)
-
     def set_highlights(self, highlights: Mapping[str, Highlight], changed: Iterable[str] | None = None) -> None:
-        if changed is None:
-            ordered = sorted(highlights.values(), key=lambda h: (h.kind == "figure", -(h.end - h.start)))
-            self.pdf.set_highlights([it for it in (self._item(h) for h in ordered) if it is not None])
-        else:
-            for key in changed:
-                h = highlights.get(key)
-                if h is None:
-                    self.pdf.remove_highlight(key)
-                    continue
-                old = self._shown.get(key)
-                if old is not None and old.look() == h.look() and old.tooltip == h.tooltip:
-                    continue
-                item = self._item(h)
-                if item is None:
-                    self.pdf.remove_highlight(key)
-                else:
-                    self.pdf.update_highlight(*item)
+        self.pdf.set_highlights(highlights, None if changed is None else list(changed))
         self._shown = dict(highlights)
 
     def _clicked(self, key: str) -> None:
