@@ -254,7 +254,7 @@ def test_selection_dragged_across_a_page_break(view, qtbot):
     # the same selection made from document offsets
     view.clear_selection()
     assert view.select_document_span(start, end)
-    assert tuple(view.selection()) == (start, end) and len(view.selection_pages()) == 2
+    assert view.selection() == (start, end) and len(view.selection_pages()) == 2
 
 
 def test_double_click_selects_a_word_and_a_click_clears(view):
@@ -463,15 +463,15 @@ def test_ctrl_wheel_zooms_and_wheel_scrolls(view, qtbot):
     assert view.zoom() < z
 
 
-# --------------------------------------------------------------------------- the main window's view protocol
+# --------------------------------------------------------------------------- the app's highlights
 
 
-def test_the_view_serves_the_main_window_protocol(qtbot, pdf_bytes):
+def test_app_highlights_stored_document_and_reveal(qtbot, pdf_bytes):
+    """The app's Highlight objects (annotator.qt.highlights) drawn directly, in the reader's colours."""
     from dataclasses import asdict
 
     from annotator.core.model import DocumentInfo
     from annotator.qt.highlights import VERDICT_COLORS, Highlight
-    from annotator.qt.views import DocumentView, Selection
 
     src = open_pdf(pdf_bytes, name="test.pdf")
     text, pages = src.extract_all()
@@ -483,7 +483,6 @@ def test_the_view_serves_the_main_window_protocol(qtbot, pdf_bytes):
     v.resize(640, 520)
     v.show()
     qtbot.waitExposed(v)
-    assert isinstance(v, DocumentView)
     v.set_document(info, text, pdf_bytes)
     v.set_zoom(1.0)
     _settle(qtbot)
@@ -507,18 +506,21 @@ def test_the_view_serves_the_main_window_protocol(qtbot, pdf_bytes):
     assert blocker.args == ["a"]
     # reveal: scroll to the offsets-only figure on page 2 and select it
     v.reveal(j, j + 10, 1)
-    sel = v.selection()
-    assert isinstance(sel, Selection) and (sel.start, sel.end, sel.page) == (j, j + 10, 1) and sel.quads
-    assert v.highlight_at(v.map_from_page(1, QPointF(*sel.quads[0][:2]) + QPointF(2, 2)).toPoint()) == "f:b"
+    assert v.selection() == (j, j + 10) and v.selected_text() == "protesters"
+    page, squads = v.selection_quads()
+    assert page == 1
+    corner = v.map_from_page(1, QPointF(*squads[0][:2]) + QPointF(2, 2)).toPoint()
+    assert v.viewport().rect().contains(corner)
+    assert v.highlight_at(corner) == "f:b"
     # incremental change: the second figure goes
     hs2 = {"f:a": hs["f:a"]}
     v.set_highlights(hs2, ["f:b"])
-    assert v.highlight_at(v.map_from_page(1, QPointF(*sel.quads[0][:2]) + QPointF(2, 2)).toPoint()) is None
+    assert v.highlight_at(corner) is None
     # find backward, zoom steps
     v.clear_selection()
     v.go_to_page(4)
-    assert v.find("30,000", backward=True) and v.selection().page == 4  # from the end of the current page
-    assert v.find("30,000", backward=True) and v.selection().page == 3
+    assert v.find("30,000", backward=True) and v.selection_in_page()[0] == 4  # from the end of the current page
+    assert v.find("30,000", backward=True) and v.selection_in_page()[0] == 3
     z = v.zoom_factor()
     v.zoom(1)
     assert v.zoom_factor() > z

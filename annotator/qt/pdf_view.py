@@ -247,24 +247,6 @@ class _Highlight:
         return self._bounds
 
 
-_SELECTION_CLASS = None
-
-
-def _selection_class():
-    """annotator.qt.views.Selection, made to unpack as (start, end) too."""
-    global _SELECTION_CLASS
-    if _SELECTION_CLASS is None:
-        from annotator.qt.views import Selection
-
-        @dataclass(frozen=True)
-        class PdfSelection(Selection):
-            def __iter__(self):
-                return iter((self.start, self.end))
-
-        _SELECTION_CLASS = PdfSelection
-    return _SELECTION_CLASS
-
-
 # --------------------------------------------------------------------------- the view
 
 
@@ -1150,17 +1132,15 @@ class PdfView(QAbstractScrollArea):
         """The selection as (page, start, end) per page, in reading order ([] when nothing is selected)."""
         return list(self._sel or ())
 
-    def selection(self):
-        """The selection in the document text (code points), or None (also while the page spans
-        are unknown). An :class:`annotator.qt.views.Selection` with ``start``, ``end``, ``page`` and
-        ``quads`` (of its first page), which also unpacks as ``start, end = view.selection()``."""
+    def selection(self) -> tuple[int, int] | None:
+        """(start, end): the selection as code-point offsets into the document text, or None
+        (also while the page spans are unknown: see :meth:`selection_in_page`)."""
         if not self._sel or self._spans is None:
             return None
         (n0, a, _e), (n1, _s, b) = self._sel[0], self._sel[-1]
         if n1 >= len(self._spans):
             return None
-        quads = [list(q) for q in self._sel_quad_lists.get(n0, ())]
-        return _selection_class()(self._spans[n0].start + a, self._spans[n1].start + b, n0, quads)
+        return (self._spans[n0].start + a, self._spans[n1].start + b)
 
     def selected_text(self) -> str:
         """The selected text, exactly as in the document text (pages joined as the loader joins them)."""
