@@ -6,7 +6,8 @@ nor "15%" because it gives 14.9%. Every figure is therefore read as an interval:
 * **Rounding.** A plain number stands for everything that rounds to it, at the place of
   its last significant written digit: "$79 million" covers 78.5–79.5 million, "15%"
   covers 14.5–15.5%, "3,6 quadrillion" 3.55–3.65 quadrillion, "30,000" 25,000–35,000
-  (trailing zeros of a whole number are not significant). Fraction words ("half",
+  (trailing zeros of a whole number are not significant); a lone leading 1 reaches down only
+  to where numbers are written one digit finer ("100,000" covers 95,000–150,000). Fraction words ("half",
   "one-tenth", "two-thirds") are read to ±5% of their value.
 * **Approximation** ("around", "about", "roughly", "approximately", "some", "an
   estimated", "close to", "near"): the rounding interval, widened to at least ±5% of
@@ -203,6 +204,20 @@ def written_step(exact: str, value: float | None) -> float | None:
     return step_from_value(value)
 
 
+def rounding_below(x: float, step: float | None) -> float:
+    """How far below ``x`` (towards zero) values still round to it at ``step``.
+
+    Half a step, except for a lone leading 1 ("100,000", "$1 trillion", "10%"): below it the
+    next smaller numbers are written one digit finer (96,000 rounds to 100,000 but 94,000 to
+    90,000), so only half of that finer step: "100,000" covers 95,000 to 150,000.
+    """
+    if not step:
+        return 0.0
+    if math.isclose(abs(x), step, rel_tol=1e-9):
+        return step / 20
+    return step / 2
+
+
 def figure_step(fig: Figure) -> float | None:
     """Written precision of a figure (see :func:`written_step`).
 
@@ -366,6 +381,8 @@ def read_figure(fig: Figure, tolerance: float | None = None, fmt=None) -> Readin
     x = float(fig.value)
     step = figure_step(fig)
     half = step / 2 if step else 0.0
+    down = rounding_below(x, step)  # towards zero: "100,000" covers 95,000 to 150,000
+    lo_half, hi_half = (down, half) if x >= 0 else (half, down)
     slack = max(half, APPROX_REL * abs(x))
     input_rule = ""
     q = (fig.qualifier or "").strip() or _leading_qualifier(fig.exact)
@@ -384,17 +401,22 @@ def read_figure(fig: Figure, tolerance: float | None = None, fmt=None) -> Readin
         inp = Interval.point(x)
         rule = f"“{q}”: ±{fmt(slack)}" + (f" ({APPROX_REL:.0%})" if slack > half else f" (rounded to the nearest {fmt(step)})")
     elif qclass == NEARLY:
-        claim = Interval(x - slack, x + half)
+        claim = Interval(x - slack, x + hi_half)
         inp = Interval.point(x)
-        rule = f"“{q}”: {fmt(x - slack)} to {fmt(x + half)}"
+        rule = f"“{q}”: {fmt(x - slack)} to {fmt(x + hi_half)}"
     elif qclass == JUST_OVER:
-        claim = Interval(x - half, x + slack)
+        claim = Interval(x - lo_half, x + slack)
         inp = Interval.point(x)
-        rule = f"“{q}”: {fmt(x - half)} to {fmt(x + slack)}"
+        rule = f"“{q}”: {fmt(x - lo_half)} to {fmt(x + slack)}"
     else:
-        claim = Interval(x - half, x + half)
+        claim = Interval(x - lo_half, x + hi_half)
         inp = Interval.point(x)
-        rule = f"rounded to the nearest {fmt(step)}: ±{fmt(half)}" if step else "exact"
+        if not step:
+            rule = "exact"
+        elif lo_half == hi_half:
+            rule = f"rounded to the nearest {fmt(step)}: ±{fmt(half)}"
+        else:
+            rule = f"rounded to the nearest {fmt(step)}: {fmt(x - lo_half)} to {fmt(x + hi_half)}"
     return _with_tolerance(Reading(fig, x, claim, inp, step, qclass, rule, input_rule), tolerance, fmt)
 
 

@@ -4,7 +4,8 @@ Figures with the same units (unit and rate) whose stated values agree within the
 precision ("30,000", "Thirty thousand" and "at least 30,000" agree; "7,844" and "7,800" agree
 because "7,800" is written to the hundred) are linked as *appearances of one claim*. A
 confirmed ``same`` relation links two figures whatever their values; a rejected ``same``
-relation keeps two figures apart (for equal numbers that are different things).
+relation keeps two figures apart, and the groups they belong to (for equal numbers that are
+different things).
 
 Each appearance carries its document, its date (the document's publication date from its
 metadata, else the day it was added to the file) and the speakers the attributions give, with
@@ -25,7 +26,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from annotator.core.checks import figure_label, unit_label
-from annotator.core.checks_precision import as_percent, figure_step
+from annotator.core.checks_precision import as_percent, figure_step, rounding_below
 from annotator.core.checks_units import figure_dims
 from annotator.core.model import Figure, Relation, Speaker
 
@@ -144,9 +145,13 @@ def normalize_date(text: str) -> str:
 # --------------------------------------------------------------------------- grouping
 
 
-class _UnionFind:
-    def __init__(self, n: int):
+class _Groups:
+    """Union-find that never joins two groups holding a pair the user said are not the same."""
+
+    def __init__(self, n: int, apart: dict[int, set[int]]):
         self.parent = list(range(n))
+        self.members = {i: {i} for i in range(n)}
+        self.apart = apart
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -154,20 +159,29 @@ class _UnionFind:
             i = self.parent[i]
         return i
 
-    def union(self, a: int, b: int) -> None:
+    def union(self, a: int, b: int, force: bool = False) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra == rb:
+            return
+        small, big = sorted((ra, rb), key=lambda r: len(self.members[r]))
+        if not force and any(self.apart.get(x, set()) & self.members[big] for x in self.members[small]):
+            return
+        self.parent[small] = big
+        self.members[big] |= self.members.pop(small)
 
 
-def _value_key(f: Figure) -> tuple[float, float] | None:
-    """(stated value, half its written step) of a point figure; None for ranges or no value."""
+def _value_key(f: Figure) -> tuple[float, float, float] | None:
+    """(stated value, lowest and highest values that round to it) of a point figure; None for ranges."""
     if f.value is None or not math.isfinite(f.value):
         return None
     if f.low is not None and f.high is not None and f.low != f.high:
         return None
+    x = float(f.value)
     step = figure_step(f) or 0.0
-    return float(f.value), step / 2
+    down = rounding_below(x, step)
+    if x >= 0:
+        return x, x - down, x + step / 2
+    return x, x - step / 2, x + down
 
 
 def _range_key(f: Figure) -> tuple[float, float] | None:
@@ -186,32 +200,38 @@ def claims(store, min_appearances: int = 2, across_documents: bool = False,
     figs = [f for f in store.figures(statuses=statuses) if f.document_id in doc_index]
     norm = [as_percent(f) for f in figs]
     index = {f.id: i for i, f in enumerate(figs)}
-    uf = _UnionFind(len(figs))
 
-    rejected: set[frozenset] = set()
+    apart: dict[int, set[int]] = {}
+    forced: list[list[int]] = []
     for rel in store.records(Relation, "kind = 'same'", include_deleted=False):
-        ids = [rel.target_id, *rel.input_ids]
+        ids = [index[i] for i in [rel.target_id, *rel.input_ids] if i in index]
         if rel.status == "rejected":
-            for other in rel.input_ids:
-                rejected.add(frozenset((rel.target_id, other)))
+            for other in ids[1:]:
+                apart.setdefault(ids[0], set()).add(other)
+                apart.setdefault(other, set()).add(ids[0])
         elif rel.status == "confirmed":
-            known = [index[i] for i in ids if i in index]
-            for k in known[1:]:
-                uf.union(known[0], k)
+            forced.append(ids)
+    uf = _Groups(len(figs), apart)
+    for ids in forced:
+        for k in ids[1:]:
+            uf.union(ids[0], k, force=True)
 
-    # bucket by units, then link values that agree within the written precision of either
+    # bucket by units, then link values that agree within the written precision of either;
+    # links inside one document first, then the closest values, so that a rejected pair keeps
+    # apart the two claims it names rather than whichever figures happen to come first
+    pairs: list[tuple] = []
     buckets: dict = {}
     for i, f in enumerate(norm):
         buckets.setdefault(figure_dims(f.unit, f.rate, f.counted), []).append(i)
     for members in buckets.values():
-        points = sorted((k[0], k[1], i) for i in members if (k := _value_key(norm[i])) is not None)
+        points = sorted((*k, i) for i in members if (k := _value_key(norm[i])) is not None)
         values = [p[0] for p in points]
-        for v, h, i in points:
-            lo = bisect.bisect_left(values, v - h)
-            hi = bisect.bisect_right(values, v + h)
-            for _v2, _h2, j in points[lo:hi]:
-                if j != i and frozenset((figs[i].id, figs[j].id)) not in rejected:
-                    uf.union(i, j)
+        for v, low, high, i in points:
+            lo = bisect.bisect_left(values, low)
+            hi = bisect.bisect_right(values, high)
+            for v2, _l2, _h2, j in points[lo:hi]:
+                if j != i:
+                    pairs.append((figs[i].document_id != figs[j].document_id, abs(v2 - v), min(i, j), max(i, j)))
         ranges: dict = {}
         for i in members:
             rk = _range_key(norm[i])
@@ -219,8 +239,9 @@ def claims(store, min_appearances: int = 2, across_documents: bool = False,
                 ranges.setdefault(rk, []).append(i)
         for group in ranges.values():
             for j in group[1:]:
-                if frozenset((figs[group[0]].id, figs[j].id)) not in rejected:
-                    uf.union(group[0], j)
+                pairs.append((figs[group[0]].document_id != figs[j].document_id, 0.0, group[0], j))
+    for _cross, _diff, i, j in sorted(set(pairs)):
+        uf.union(i, j)
 
     groups: dict[int, list[int]] = {}
     for i in range(len(figs)):
