@@ -132,7 +132,7 @@ class CheckResult:
         return None
 
     def figure_ids(self) -> list[str]:
-        ids = [self.relation.target_id, *self.relation.input_ids]
+        ids = [self.relation.target_id, *_input_ids(self.relation)]
         return [i for i in ids if i]
 
     def to_json(self) -> dict:
@@ -145,9 +145,9 @@ class CheckResult:
             "target": figure_summary(self.target) if self.target else {"id": r.target_id, "missing": True},
             "inputs": [
                 figure_summary(f) if f else {"id": fid, "missing": True}
-                for fid, f in zip(r.input_ids, self.inputs or [None] * len(r.input_ids))
+                for fid, f in zip(_input_ids(r), self.inputs or [None] * len(_input_ids(r)))
             ],
-            "params": r.params,
+            "params": r.params if isinstance(r.params, dict) else {},
             "expected": _json_num(self.expected),
             "expected_range": _json_interval(self.expected_range),
             "actual": _json_num(self.actual),
@@ -159,6 +159,12 @@ class CheckResult:
             "message": self.message,
             "note": r.note,
         }
+
+
+def _input_ids(rel: Relation) -> list[str]:
+    """The input ids of a relation read from a (possibly damaged or hostile) file."""
+    ids = rel.input_ids if isinstance(rel.input_ids, list) else []
+    return [i for i in ids if isinstance(i, str)]
 
 
 def _json_num(x):
@@ -296,9 +302,13 @@ def evaluate(store, relation: Relation, figures: Mapping[str, Figure] | None = N
     "unit_mismatch" with a message.
     """
     get = _lookup_fn(store, figures)
-    target = get(relation.target_id) if relation.target_id else None
-    inputs = [get(i) for i in relation.input_ids]
+    target = get(relation.target_id) if isinstance(relation.target_id, str) and relation.target_id else None
+    input_ids = _input_ids(relation)
+    inputs = [get(i) for i in input_ids]
     res = CheckResult(relation=relation, status=INCOMPLETE, target=target, inputs=inputs)
+    if not isinstance(relation.input_ids, list) or len(input_ids) != len(relation.input_ids):
+        res.message = "The relation's list of input figures is malformed."
+        return res
     # the arithmetic works on fractions as percentages; the result keeps the figures as stored
     target = as_percent(target) if target is not None else None
     inputs = [as_percent(f) if f is not None else None for f in inputs]
@@ -309,7 +319,7 @@ def evaluate(store, relation: Relation, figures: Mapping[str, Figure] | None = N
     if target is None:
         res.message = "The derived figure is missing (deleted or rejected)."
         return res
-    missing = [fid for fid, f in zip(relation.input_ids, inputs) if f is None]
+    missing = [fid for fid, f in zip(input_ids, inputs) if f is None]
     if missing:
         res.message = f"{len(missing)} input figure(s) missing (deleted or rejected)."
         return res

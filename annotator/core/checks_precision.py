@@ -397,9 +397,15 @@ def read_figure(fig: Figure, tolerance: float | None = None, fmt=None) -> Readin
         rule = f"“{q}”: ≤ {fmt(x)}"
         input_rule = f"“{q} {fmt(x)}” read as {fmt(x - (step or 0.0))} to {fmt(x)}"
     elif qclass == APPROX:
-        claim = Interval(x - slack, x + slack)
+        rel = APPROX_REL * abs(x)
+        below, above = max(lo_half, rel), max(hi_half, rel)
+        claim = Interval(x - below, x + above)
         inp = Interval.point(x)
-        rule = f"“{q}”: ±{fmt(slack)}" + (f" ({APPROX_REL:.0%})" if slack > half else f" (rounded to the nearest {fmt(step)})")
+        why = f"{APPROX_REL:.0%}" if slack > half else f"rounded to the nearest {fmt(step)}"
+        if below == above:
+            rule = f"“{q}”: ±{fmt(slack)} ({why})"
+        else:
+            rule = f"“{q}”: {fmt(x - below)} to {fmt(x + above)} ({why})"
     elif qclass == NEARLY:
         claim = Interval(x - slack, x + hi_half)
         inp = Interval.point(x)

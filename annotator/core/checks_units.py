@@ -123,7 +123,7 @@ def period_of(text: str | None) -> tuple[float, str] | None:
     if not text:
         return None
     s = _clean(text)
-    s = re.sub(r"^(per|a|an|each|every|/|a-|over|in|for|during)\s*", "", s)
+    s = re.sub(r"^(?:(?:per|a|an|each|every|over|in|for|during)\s+|/\s*|a-)", "", s)
     s = s.replace("-", " ") if s not in _ADVERB_PERIODS else s
     if s in _ADVERB_PERIODS:
         return 1.0, _ADVERB_PERIODS[s]
@@ -160,7 +160,7 @@ def rate_symbol(rate: str | None) -> str | None:
     if p is not None:
         return p[1]
     s = _clean(rate)
-    s = re.sub(r"^(per|a|an|each|every|/)\s*", "", s)
+    s = re.sub(r"^(?:(?:per|a|an|each|every)\s+|/\s*)", "", s)
     if s in _MEASURE_WORDS:
         return _MEASURE_WORDS[s]
     if s in _CURRENCY_WORDS:
