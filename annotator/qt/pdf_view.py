@@ -48,6 +48,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPolygonF,
+    QRegion,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QToolTip
 
@@ -67,7 +68,7 @@ DOUBLE_CLICK_TOLERANCE = 4.0
 MAX_SELECTION_PAGES = 20  # a drag selection reaches at most this many pages beyond the one it started on
 
 BACKGROUND = QColor(0xD4, 0xD6, 0xDA)
-PAGE_BORDER = QColor(0, 0, 0, 60)
+PAGE_SHADOW = QColor(0xA4, 0xA7, 0xAD)
 SELECTION = QColor(110, 170, 255)
 PAGE_SEPARATOR = "\n\n"  # how the loader joins page texts (annotator.core.pdf.PAGE_SEPARATOR)
 
@@ -554,7 +555,15 @@ class PdfView(QAbstractScrollArea):
             self.verticalScrollBar().setValue(y)
         finally:
             self._programmatic_scroll = False
+        if not self._in_size_check:
+            self._in_size_check = True
+            try:
+                self._ensure_visible_sizes()
+            finally:
+                self._in_size_check = False
         self._update_current()
+
+    _in_size_check = False
 
     def _ensure_size(self, n: int) -> None:
         if self._size_known[n]:
@@ -834,9 +843,17 @@ class PdfView(QAbstractScrollArea):
         vp = self.viewport()
         p = QPainter(vp)
         exposed = event.rect()
-        p.fillRect(exposed, BACKGROUND)
-        if not self._count:
+        pages = [(n, self._page_rect(n)) for n in self._visible_pages()]
+        pages = [(n, r) for n, r in pages if r.intersects(exposed)]
+        # the background around the pages (the pages themselves are covered by their images)
+        around = QRegion(exposed)
+        for _n, r in pages:
+            around -= QRegion(r)
+        for br in around:
+            p.fillRect(br, BACKGROUND)
+        if not pages:
             p.end()
+            self.painted_pages = set()
             return
         ds = self._device_scale()
         dpr = self.devicePixelRatioF()
@@ -846,12 +863,10 @@ class PdfView(QAbstractScrollArea):
         on_screen = set()
         self._on_screen_keys = on_screen
         complete = set()
-        for n in self._visible_pages():
-            r = self._page_rect(n)
-            if not r.intersects(exposed):
-                continue
-            p.fillRect(r.adjusted(1, 1, 2, 2), PAGE_BORDER)
-            p.fillRect(r, Qt.white)
+        for n, r in pages:
+            # a thin shadow right and below
+            p.fillRect(QRect(r.right() + 1, r.top() + 2, 2, r.height()), PAGE_SHADOW)
+            p.fillRect(QRect(r.left() + 2, r.bottom() + 1, r.width() - 1, 2), PAGE_SHADOW)
             tiles = self._tiles(n, ds)
             whole = len(tiles) == 1
             drawn_all = True
@@ -871,7 +886,13 @@ class PdfView(QAbstractScrollArea):
                     rendered_one = True
                 if img is not None:
                     p.drawImage(tr.topLeft(), img)
+                    # the image may fall short of the page edge by a fraction of a pixel
+                    iw, ih = img.width() / dpr, img.height() / dpr
+                    if iw < tr.width() or ih < tr.height():
+                        p.fillRect(QRectF(tr.x() + iw, tr.y(), tr.width() - iw, tr.height()), Qt.white)
+                        p.fillRect(QRectF(tr.x(), tr.y() + ih, tr.width(), tr.height() - ih), Qt.white)
                 else:
+                    p.fillRect(tr, Qt.white)
                     drawn_all = False
             if drawn_all:
                 complete.add(n)
