@@ -54,6 +54,7 @@ from annotator.core.checks_precision import (
     _sig,
     as_percent,
     fmt_number,
+    leading_qualifier,
     qualifier_class,
     read_figure,
 )
@@ -82,6 +83,25 @@ KIND_LABELS = {
     "same": "a and b are the same quantity",
     "change": "a percentage change between two figures",
 }
+#: the parameters each kind reads (for a relation dialog): name → help
+KIND_PARAMS = {
+    "share": {"percent": "the percentage, when it is not a figure of the text",
+              "solve": "“whole” when the derived figure is the total (inputs: part, percentage)"},
+    "product": {"divide": "ids of the inputs that divide instead of multiply",
+                "per": "period of the result when the inputs do not state it (“month”)"},
+    "sum": {"subtract": "ids of the inputs that are subtracted"},
+    "period": {"from": "period of the input when its rate does not say (“2 years”)",
+               "to": "period of the derived figure when its rate does not say",
+               "factor": "conversion factor, overriding the calendar (e.g. 52 weeks a year)"},
+    "currency": {"rate": "exchange rate: 1 base = rate × quote", "base": "currency code (default: the "
+                 "derived figure's)", "quote": "currency code (default: the input's)", "date": "date of the rate",
+                 "source": "where the rate comes from"},
+    "same": {},
+    "change": {"direction": "“increase” or “decrease”"},
+}
+for _params in KIND_PARAMS.values():
+    _params.setdefault("tolerance", "extra relative tolerance, e.g. 0.02 for ±2%")
+
 STATUSES = ("ok", "mismatch", "unit_mismatch", "incomplete")
 RELATION_STATUSES = ("confirmed", "suggested", "rejected")
 
@@ -216,6 +236,7 @@ def _with_unit(num: str, dims: Dims) -> str:
 
 def figure_label(f: Figure) -> str:
     """How a figure enters a computation: "at least 200,000", "15%", "3 trillion IRR/month"."""
+    f = as_percent(f)
     dims = figure_dims(f.unit, f.rate, f.counted)
     if f.low is not None and f.high is not None and (f.value is None or f.low != f.high):
         num = f"{fmt_number(f.low)}–{fmt_number(f.high)}"
@@ -235,9 +256,7 @@ def figure_label(f: Figure) -> str:
 
 
 def _exact_qualifier(exact: str) -> str:
-    from annotator.core.checks_precision import _leading_qualifier
-
-    return _leading_qualifier(exact)
+    return leading_qualifier(exact)
 
 
 def interval_text(iv: Interval, dims: Dims | None = None) -> str:
@@ -274,7 +293,6 @@ class _Plan:
     dims: Dims  # units of the computed value
     target_dims: Dims  # units the target is compared in
     expr: str  # e.g. "15% × at least 200,000"
-    target_scale: float = 1.0  # multiply the target's value by this before comparing (unused: 1)
     note: str = ""
     symmetric: bool = False  # "same": the expected side is read as a claim too
 
@@ -790,6 +808,7 @@ __all__ = [
     "INF",
     "KINDS",
     "KIND_LABELS",
+    "KIND_PARAMS",
     "STATUSES",
     "CheckResult",
     "RelationError",

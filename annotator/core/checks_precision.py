@@ -385,7 +385,7 @@ def read_figure(fig: Figure, tolerance: float | None = None, fmt=None) -> Readin
     lo_half, hi_half = (down, half) if x >= 0 else (half, down)
     slack = max(half, APPROX_REL * abs(x))
     input_rule = ""
-    q = (fig.qualifier or "").strip() or _leading_qualifier(fig.exact)
+    q = (fig.qualifier or "").strip() or leading_qualifier(fig.exact)
     if qclass == LOWER:
         claim = Interval(x, INF)
         inp = Interval(x, x + (step or 0.0))
@@ -437,7 +437,8 @@ def _with_tolerance(r: Reading, tolerance: float | None, fmt) -> Reading:
     return r
 
 
-def _leading_qualifier(exact: str) -> str:
+def leading_qualifier(exact: str) -> str:
+    """The qualifier phrase a figure's text starts with ("at least"), or "qualified"."""
     s = (exact or "").strip().casefold()
     for phrase, _cls in _PHRASES:
         if s.startswith(phrase):
