@@ -258,6 +258,24 @@ def test_selection_dragged_across_a_page_break(view, qtbot):
     assert view.selection() == (start, end) and len(view.selection_pages()) == 2
 
 
+def test_holding_a_drag_below_the_view_scrolls_and_extends_the_selection(view, qtbot):
+    _i, (x0, y0, x1, y1) = _word_box(view, 0, "Police")
+    a = _to_view(view, 0, x0 + 1, (y0 + y1) / 2)
+    below = QPoint(a.x(), view.viewport().height() + 200)
+    vp = view.viewport()
+    top = view.verticalScrollBar().value()
+    _mouse(vp, QEvent.MouseButtonPress, a)
+    _mouse(vp, QEvent.MouseMove, below, Qt.LeftButton, Qt.NoButton)
+    qtbot.waitUntil(lambda: view.verticalScrollBar().value() > top + 1300, timeout=3000)
+    _mouse(vp, QEvent.MouseButtonRelease, below, Qt.NoButton)
+    segs = view.selection_pages()
+    assert segs[0][0] == 0 and segs[-1][0] >= 1
+    assert view.selected_text().startswith("Police said at least 30,000")
+    value = view.verticalScrollBar().value()
+    qtbot.wait(100)
+    assert view.verticalScrollBar().value() == value  # released: the scrolling stops
+
+
 def test_double_click_selects_a_word_and_a_click_clears(view):
     _i, (x0, y0, x1, y1) = _word_box(view, 0, "protesters")
     pos = _to_view(view, 0, (x0 + x1) / 2, (y0 + y1) / 2)

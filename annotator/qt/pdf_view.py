@@ -322,6 +322,10 @@ class PdfView(QAbstractScrollArea):
         self._probe_timer.setSingleShot(True)
         self._probe_timer.setInterval(0)
         self._probe_timer.timeout.connect(self._probe_sizes)
+        self._drag_pos: QPoint | None = None
+        self._autoscroll_timer = QTimer(self)
+        self._autoscroll_timer.setInterval(40)
+        self._autoscroll_timer.timeout.connect(self._autoscroll)
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -1271,7 +1275,16 @@ class PdfView(QAbstractScrollArea):
                     self.textUnavailable.emit(page)
         if page is None or self._anchor_word is None:
             return
-        self._autoscroll(pos)
+        self._drag_pos = pos
+        vp_h = self.viewport().height()
+        if (pos.y() < 0 or pos.y() > vp_h) and not self._autoscroll_timer.isActive():
+            self._autoscroll()
+            self._autoscroll_timer.start()
+        self._drag_to(pos)
+
+    def _drag_to(self, pos: QPoint) -> None:
+        """Extend the selection from the word under the press to the word nearest ``pos``."""
+        page = self._press[1]
         fpage = self._page_near(pos, page)
         _n, x, y = self._page_point(pos, clamp_page=fpage)
         words = self._page_words(page)
@@ -1307,13 +1320,21 @@ class PdfView(QAbstractScrollArea):
             n += 1
         return max(anchor_page - MAX_SELECTION_PAGES, min(anchor_page + MAX_SELECTION_PAGES, n))
 
-    def _autoscroll(self, pos: QPoint) -> None:
-        vp = self.viewport()
+    def _autoscroll(self) -> None:
+        """While a drag holds the pointer above or below the view, keep scrolling and selecting."""
+        pos = self._drag_pos
+        if self._press is None or pos is None or self._anchor_word is None:
+            self._autoscroll_timer.stop()
+            return
+        h = self.viewport().height()
+        over = pos.y() if pos.y() < 0 else (pos.y() - h if pos.y() > h else 0)
+        if not over:
+            self._autoscroll_timer.stop()
+            return
         vb = self.verticalScrollBar()
-        if pos.y() < 0:
-            vb.setValue(vb.value() + pos.y())
-        elif pos.y() > vp.height():
-            vb.setValue(vb.value() + pos.y() - vp.height())
+        step = max(4, min(120, abs(over)))
+        vb.setValue(vb.value() + (step if over > 0 else -step))
+        self._drag_to(pos)
 
     def mouseReleaseEvent(self, event) -> None:
         if event.button() != Qt.LeftButton:
@@ -1323,6 +1344,8 @@ class PdfView(QAbstractScrollArea):
         press, dragging = self._press, self._dragging
         self._press = None
         self._dragging = False
+        self._drag_pos = None
+        self._autoscroll_timer.stop()
         if press is not None and not dragging:
             # a click: clear the selection, report a highlight under it
             self.clear_selection()
