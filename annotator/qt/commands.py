@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.core.errors import UserError
 from annotator.core.model import Record
-from annotator.core.store import AnnotationStore
+if TYPE_CHECKING:
+    from annotator.core.store import AnnotationStore
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ that appears only when a load takes longer than a moment.
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -103,3 +104,34 @@ class LoadJob(QObject):
 
     def _finished(self) -> None:
         self.done.emit(self)
+
+
+def import_store_lightly() -> None:
+    """Import the annotation-file modules (sqlite-utils) without numpy and pandas.
+
+    sqlite-utils only uses them to store numpy/pandas values, which this app never writes;
+    leaving them out saves ~0.13 s of start-up. Run at start-up, off the UI thread.
+    """
+    if "annotator.core.project" in sys.modules:
+        return
+    blocked = [m for m in ("numpy", "pandas") if m not in sys.modules and "sqlite_utils" not in sys.modules]
+    for m in blocked:
+        sys.modules[m] = None  # type: ignore[assignment]  # "import numpy" raises ImportError meanwhile
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for m in blocked:
+            if m in sys.modules and sys.modules[m] is None:
+                del sys.modules[m]
+    import annotator.core.project  # noqa: F401
+
+
+class Warmup:
+    """Runs :func:`import_store_lightly` in a background thread; ``done()`` tells when it finished."""
+
+    def __init__(self):
+        self._thread = threading.Thread(target=import_store_lightly, name="annotator-warmup", daemon=True)
+        self._thread.start()
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QFrame, QLabel, QMainWindow, QMenu, \
     QProgressDialog, QScrollArea, QStackedWidget, QToolBar, QVBoxLayout, QWidget
 
 from annotator import __version__
-from annotator.core import project
 from annotator.core.errors import Cancelled, PasswordRequired, UserError
 from annotator.core.model import ATTRIBUTION_ROLES, VERDICTS, Attribution, Figure, Speaker
-from annotator.core.store import AnnotationStore
 from annotator.qt import commands, dialogs, settings
 from annotator.qt.actions import Actions, shortcut_rows
 from annotator.qt.highlights import HighlightSource
@@ -33,6 +32,9 @@ from annotator.qt.models import StoreEvents
 from annotator.qt.panels import FigureEditor, FiguresPanel, FindBar, NoticeBar, SpeakersPanel
 from annotator.qt.reader import ReaderView
 from annotator.qt.state import Change, DocumentState
+
+if TYPE_CHECKING:
+    from annotator.core.store import AnnotationStore
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
         self._job: LoadJob | None = None
         self._progress: QProgressDialog | None = None
         self._queue: list[tuple[Path, str, str | None]] = []
+        self._deferred = False  # a loaded document waits for its annotation file to open
         self._passwords: dict[str, str] = {}  # sha256 -> password, for this session only
         self.pdf_view = None
 
@@ -315,7 +318,7 @@ class MainWindow(QMainWindow):
             return
         self.open_path(paths[0])
         for p in paths[1:]:
-            if project.is_annotation_path(p):
+            if _is_annotation_path(p):
                 self.status(f"{p.name} was not opened: open one annotation file at a time.")
                 continue
             self.add_document_path(p)
@@ -331,14 +334,14 @@ class MainWindow(QMainWindow):
         self._pump()
 
     def is_loading(self) -> bool:
-        return self._job is not None or bool(self._queue)
+        return self._job is not None or self._deferred or bool(self._queue)
 
     def _pump(self) -> None:
-        while self._job is None and self._queue:
+        while self._job is None and not self._deferred and self._queue:
             path, purpose, password = self._queue.pop(0)
             if purpose == "add" and self.store is None:
                 purpose = "open"
-            if project.is_annotation_path(path):
+            if _is_annotation_path(path):
                 if purpose == "open":
                     self._open_annotation_file(path)
                 else:
@@ -395,8 +398,60 @@ class MainWindow(QMainWindow):
                            f"An unexpected error stopped the loading of {job.path.name}: "
                            f"{type(err).__name__}: {err}")
                 raise err
+            elif self._can_preview(job):
+                # start-up: paint the article at once; the annotation file opens right after
+                self._preview(job.document)
+                self._deferred = True
+                self._when_store_imported(lambda: self._finish_deferred(job))
             else:
                 self.use_document(job.document, job.purpose, job.path)
+        finally:
+            self._pump()
+
+    def _can_preview(self, job: LoadJob) -> bool:
+        doc = job.document
+        return job.purpose == "open" and self.store is None and getattr(doc, "pages", None) is None
+
+    def _preview(self, document) -> None:
+        from annotator.core.model import DocumentInfo
+
+        info = DocumentInfo(id="", sha256=document.sha256, kind=document.kind, title=document.title,
+                            source_name=document.source_name, metadata=dict(document.metadata or {}), pages=None,
+                            paragraphs=[list(p) for p in document.paragraphs], author="", created="",
+                            text_length=len(document.text))
+        self.reader.set_document(info, document.text)
+        self.views.setCurrentWidget(self.reader)
+        self.view = self.reader
+        self.repaint()  # now, before the annotation file is opened
+
+    def _when_store_imported(self, then) -> None:
+        """Run ``then`` once the annotation-file modules are imported (off the UI thread, so the
+        article can be read and scrolled meanwhile)."""
+        import sys
+
+        if "annotator.core.project" in sys.modules:
+            QTimer.singleShot(0, then)
+            return
+        from annotator.qt.loading import Warmup
+
+        warm = Warmup()
+        timer = QTimer(self)
+        timer.setInterval(10)
+
+        def poll():
+            if warm.done():
+                timer.stop()
+                timer.deleteLater()
+                then()
+
+        timer.timeout.connect(poll)
+        timer.start()
+
+    def _finish_deferred(self, job: LoadJob) -> None:
+        self._deferred = False
+        try:
+            if not self.use_document(job.document, job.purpose, job.path) and self.store is None:
+                self.reader.clear()
         finally:
             self._pump()
 
@@ -406,6 +461,8 @@ class MainWindow(QMainWindow):
 
     def use_document(self, document, purpose: str = "open", path: Path | None = None) -> bool:
         """Show a loaded document: in its own library annotation file ("open") or added to this one ("add")."""
+        from annotator.core import project
+
         try:
             if purpose == "add" and self.store is not None:
                 doc_id = project.add_document(self.store, document)
@@ -429,6 +486,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _open_annotation_file(self, path: Path) -> None:
+        from annotator.core import project
+
         try:
             store = project.open_annotation_file(path, self.me)
         except UserError as exc:
@@ -645,6 +704,8 @@ class MainWindow(QMainWindow):
 
     def mark_figure(self) -> str | None:
         """Mark the selected text as a figure; returns its id."""
+        from annotator.core import project
+
         if not self._need_document():
             return None
         st = self.state
@@ -725,6 +786,8 @@ class MainWindow(QMainWindow):
 
     def _selected_name(self) -> str | None:
         """The text selected in the document, if it is not a figure (a speaker's name)."""
+        from annotator.core import project
+
         st = self.state
         sel = self.view.selection()
         if st is None or sel is None:
@@ -812,6 +875,8 @@ class MainWindow(QMainWindow):
         return atts[-1] if atts else None
 
     def mark_evidence(self) -> None:
+        from annotator.core import project
+
         if not self._need_document():
             return
         f = self._need_figure()
@@ -927,6 +992,8 @@ class MainWindow(QMainWindow):
 
     def save_copy(self, path) -> bool:
         """Write a copy of the annotation file (apply part of File ▸ Save a copy as…)."""
+        from annotator.core import project
+
         self.editor.commit_note()
         try:
             dest = project.save_copy(self.store, path)
@@ -1066,6 +1133,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+
+
+def _is_annotation_path(path: Path) -> bool:
+    # the same test as annotator.core.project.is_annotation_path, without importing the store at start-up
+    return path.suffix.lower() == ".annot"
 
 
 def _short(text: str, n: int = 40) -> str:

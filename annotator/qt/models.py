@@ -8,14 +8,18 @@ touch a view.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, \
     Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from annotator.core.model import Speaker
-from annotator.core.store import AnnotationStore
 from annotator.qt.highlights import VERDICT_INK, verdict_color
 from annotator.qt.state import Change, DocumentState
+
+if TYPE_CHECKING:
+    from annotator.core.store import AnnotationStore
 
 FIGURE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2

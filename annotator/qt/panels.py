@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QFormLayo
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from annotator.core.model import ATTRIBUTION_ROLES, SPEAKER_KINDS, VERDICT_HELP, VERDICTS, Figure, Speaker
-from annotator.core.project import parse_number_input
 from annotator.qt.highlights import VERDICT_COLORS
 from annotator.qt.models import FIGURE_ID_ROLE, FigureFilterProxy, FiguresModel, SPEAKER_ID_ROLE, SpeakersModel
 
@@ -256,6 +255,8 @@ class FigureEditor(QWidget):
         f = self.figure()
         if f is None:
             return
+        from annotator.core.project import parse_number_input
+
         try:
             v = parse_number_input(w.text())
         except ValueError as exc:

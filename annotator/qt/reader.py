@@ -9,6 +9,7 @@ Python). Highlights are char formats merged in one edit block (ExtraSelections c
 
 from __future__ import annotations
 
+import bisect
 import html
 from collections.abc import Iterable, Mapping
 
@@ -34,7 +35,61 @@ def _paint_order(h: Highlight) -> tuple:
     return (h.kind == "figure", h.status == "confirmed", -(h.end - h.start), h.start)
 
 
+_PLAIN = QTextCharFormat()
+_FORMATS: dict[tuple, QTextCharFormat] = {}
+
+
 def char_format(h: Highlight) -> QTextCharFormat:
+    key = (h.kind, h.status, h.verdict)
+    fmt = _FORMATS.get(key)
+    if fmt is None:
+        fmt = _FORMATS[key] = _make_format(h)
+    return fmt
+
+
+def _in_paint_order(hs) -> list[Highlight]:
+    """Evidence first, then suggestions, then confirmed figures; within each, long spans first."""
+    buckets: tuple[list, list, list] = ([], [], [])
+    for h in hs:
+        buckets[0 if h.kind != "figure" else (1 if h.status != "confirmed" else 2)].append(h)
+    out: list[Highlight] = []
+    for b in buckets:
+        b.sort(key=lambda h: h.start - h.end)
+        out.extend(b)
+    return out
+
+
+class _SpanIndex:
+    """Highlights sorted by start, to find those overlapping a range without a full scan."""
+
+    def __init__(self, hs=()):
+        items = sorted((h.start, h.end, h.key) for h in hs)
+        self._starts = [it[0] for it in items]
+        self._items = items
+        self._maxlen = max((e - s for s, e, _k in items), default=0)
+
+    def add(self, h: Highlight) -> None:
+        item = (h.start, h.end, h.key)
+        i = bisect.bisect_left(self._items, item)
+        self._items.insert(i, item)
+        self._starts.insert(i, h.start)
+        self._maxlen = max(self._maxlen, h.end - h.start)
+
+    def remove(self, h: Highlight) -> None:
+        item = (h.start, h.end, h.key)
+        i = bisect.bisect_left(self._items, item)
+        if i < len(self._items) and self._items[i] == item:
+            del self._items[i]
+            del self._starts[i]
+
+    def overlapping(self, s: int, e: int, shown: Mapping[str, Highlight]) -> list[Highlight]:
+        """Highlights with start < e and end > s."""
+        hi = bisect.bisect_left(self._starts, e)
+        lo = bisect.bisect_left(self._starts, s - self._maxlen)
+        return [shown[k] for st, en, k in self._items[lo:hi] if en > s and k in shown]
+
+
+def _make_format(h: Highlight) -> QTextCharFormat:
     fmt = QTextCharFormat()
     if h.kind == "evidence":
         fmt.setBackground(QColor(EVIDENCE_FILL))
@@ -124,7 +179,8 @@ class ReaderView(QWidget):
         self._text = ""
         self._map = Utf16Map("")
         self._shown: dict[str, Highlight] = {}
-        self._figure_spans: list[tuple[int, int, str]] | None = None
+        self._index_cache: _SpanIndex | None = _SpanIndex()
+        self._limit = 0
         font = QFont()
         font.setFamilies(READING_FAMILIES)
         font.setPointSize(self._point_size)
@@ -138,11 +194,13 @@ class ReaderView(QWidget):
 
     def set_document(self, info: DocumentInfo, text: str, data: bytes | None = None,
                      password: str | None = None) -> None:
+        self._set_header(info)
+        if text == self._text and text:  # shown already (the start-up preview): keep the layout
+            return
         self._text = text
         self._map = Utf16Map(text)
         self._shown = {}
-        self._figure_spans = None
-        self._set_header(info)
+        self._index_cache = _SpanIndex()
         doc = self.edit.document()
         self.edit.setPlainText(text)
         cur = QTextCursor(doc)
@@ -157,7 +215,7 @@ class ReaderView(QWidget):
         self._text = ""
         self._map = Utf16Map("")
         self._shown = {}
-        self._figure_spans = None
+        self._index_cache = _SpanIndex()
         self.edit.clear()
         self.header.hide()
 
@@ -232,47 +290,80 @@ class ReaderView(QWidget):
     def set_highlights(self, highlights: Mapping[str, Highlight], changed: Iterable[str] | None = None) -> None:
         doc = self.edit.document()
         cur = QTextCursor(doc)
-        limit = doc.characterCount() - 1
+        self._limit = doc.characterCount() - 1
         cur.beginEditBlock()
         try:
             if changed is None:
                 cur.select(QTextCursor.SelectionType.Document)
-                cur.setCharFormat(QTextCharFormat())
-                for h in sorted(highlights.values(), key=_paint_order):
-                    self._paint(cur, h, h.start, h.end, limit)
+                cur.setCharFormat(_PLAIN)
+                self._shown = dict(highlights)
+                self._index_cache = None  # built on first use (a click, a tooltip, an edit)
+                # the hot loop of opening a document: kept free of per-highlight method calls
+                astral, to16, limit = self._map._astral, self._map.to_utf16, self._limit
+                setpos, merge, keep = cur.setPosition, cur.mergeCharFormat, QTextCursor.MoveMode.KeepAnchor
+                formats = _FORMATS
+                for h in _in_paint_order(self._shown.values()):
+                    a, b = h.start, h.end
+                    if astral:
+                        a, b = to16(a), to16(b)
+                    if b > limit:
+                        b = limit
+                    if b <= a:
+                        continue
+                    fmt = formats.get((h.kind, h.status, h.verdict)) or char_format(h)
+                    setpos(a)
+                    setpos(b, keep)
+                    merge(fmt)
             else:
                 ranges = []
                 for k in changed:
                     old, new = self._shown.get(k), highlights.get(k)
                     if old is not None and new is not None and old.look() == new.look():
+                        self._shown[k] = new  # e.g. a new tooltip: nothing to redraw
                         continue
-                    for h in (old, new):
-                        if h is not None and h.end > h.start:
-                            ranges.append((h.start, h.end))
+                    if old is not None:
+                        self._index.remove(old)
+                        del self._shown[k]
+                        ranges.append((old.start, old.end))
+                    if new is not None:
+                        self._index.add(new)
+                        self._shown[k] = new
+                        ranges.append((new.start, new.end))
                 for s, e in _merge_ranges(ranges):
-                    self._reset(cur, s, e, limit)
-                    for h in sorted((h for h in highlights.values() if h.start < e and h.end > s), key=_paint_order):
-                        self._paint(cur, h, max(s, h.start), min(e, h.end), limit)
+                    self._reset(cur, s, e)
+                    for h in _in_paint_order(self._index.overlapping(s, e, self._shown)):
+                        self._paint(cur, h, max(s, h.start), min(e, h.end))
         finally:
             cur.endEditBlock()
-        self._shown = dict(highlights)
-        self._figure_spans = None
 
-    def _paint(self, cur: QTextCursor, h: Highlight, s: int, e: int, limit: int) -> None:
-        a, b = min(self.to_qt(s), limit), min(self.to_qt(e), limit)
+    @property
+    def _index(self) -> "_SpanIndex":
+        if self._index_cache is None:
+            self._index_cache = _SpanIndex(self._shown.values())
+        return self._index_cache
+
+    def _qt_range(self, s: int, e: int) -> tuple[int, int]:
+        if self._map._astral:
+            s, e = self._map.to_utf16(s), self._map.to_utf16(e)
+        if e > self._limit:
+            e = self._limit
+        return s, e
+
+    def _paint(self, cur: QTextCursor, h: Highlight, s: int, e: int) -> None:
+        a, b = self._qt_range(s, e)
         if b <= a:
             return
         cur.setPosition(a)
         cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
         cur.mergeCharFormat(char_format(h))
 
-    def _reset(self, cur: QTextCursor, s: int, e: int, limit: int) -> None:
-        a, b = min(self.to_qt(s), limit), min(self.to_qt(e), limit)
+    def _reset(self, cur: QTextCursor, s: int, e: int) -> None:
+        a, b = self._qt_range(s, e)
         if b <= a:
             return
         cur.setPosition(a)
         cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
-        cur.setCharFormat(QTextCharFormat())
+        cur.setCharFormat(_PLAIN)
 
     def format_at(self, offset: int) -> QTextCharFormat:
         """The char format drawn on the character at code point ``offset`` (for tests and checks)."""
@@ -283,24 +374,20 @@ class ReaderView(QWidget):
     def is_highlighted(self, offset: int) -> bool:
         return self.format_at(offset).hasProperty(QTextFormat.Property.BackgroundBrush)
 
-    def _spans(self) -> list[tuple[int, int, str]]:
-        if self._figure_spans is None:
-            self._figure_spans = sorted((h.start, h.end, h.figure_id) for h in self._shown.values()
-                                        if h.kind == "figure")
-        return self._figure_spans
-
     def figure_at(self, offset: int, inclusive_end: bool = True) -> str | None:
+        """The innermost figure whose highlight holds code point ``offset``."""
         best = None
-        for s, e, fid in self._spans():
-            if s > offset:
-                break
-            if s <= offset < e or (inclusive_end and offset == e):
-                if best is None or e - s < best[1] - best[0]:
-                    best = (s, e, fid)
-        return best[2] if best else None
+        for h in self._index.overlapping(offset - 1, offset + 1, self._shown):
+            if h.kind != "figure":
+                continue
+            if h.start <= offset < h.end or (inclusive_end and offset == h.end):
+                if best is None or h.end - h.start < best.end - best.start:
+                    best = h
+        return best.figure_id if best else None
 
     def highlights_at(self, offset: int) -> list[Highlight]:
-        return sorted((h for h in self._shown.values() if h.start <= offset < h.end), key=_paint_order, reverse=True)
+        hs = [h for h in self._index.overlapping(offset, offset + 1, self._shown) if h.start <= offset < h.end]
+        return sorted(hs, key=_paint_order, reverse=True)
 
     def tooltip_at(self, pos: QPoint) -> str:
         bar_x = self.edit.horizontalScrollBar().value()

@@ -9,12 +9,14 @@ read from it; they never query the store on every repaint.
 from __future__ import annotations
 
 import bisect
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 
 from annotator.core.model import Attribution, DocumentInfo, Figure, Speaker
 from annotator.core.numbers import format_value
-from annotator.core.project import location_label
-from annotator.core.store import AnnotationStore
+
+if TYPE_CHECKING:
+    from annotator.core.store import AnnotationStore
 
 #: figure and attribution statuses drawn in the views ("rejected" suggestions stay hidden)
 SHOWN_STATUSES = ("confirmed", "suggested")
@@ -141,6 +143,8 @@ class DocumentState:
         return ", ".join(parts)
 
     def location(self, f: Figure) -> str:
+        from annotator.core.project import location_label
+
         return location_label(self.info, f.start, f.page)
 
     def value_text(self, f: Figure) -> str:
