@@ -552,3 +552,60 @@ def test_app_highlights_stored_document_and_reveal(qtbot, pdf_bytes):
     v.zoom(0)
     v.clear()
     assert v.page_count() == 0 and v.selection() is None
+
+
+# --------------------------------------------------------------------------- slow pages: a worker process
+
+
+def _wait_painted(view, qtbot, page: int) -> None:
+    def painted():
+        QApplication.processEvents()
+        return page in view.painted_pages
+
+    qtbot.waitUntil(painted, timeout=10000)
+
+
+def test_slow_documents_are_drawn_by_a_worker_process(view, qtbot, monkeypatch):
+    import annotator.qt.pdf_view as pv
+
+    src = view.source()
+    monkeypatch.setattr(pv, "SLOW_RENDER", 0.0)  # every page counts as slow
+    view.go_to_page(1)
+    _settle(qtbot)
+    view.go_to_page(4)
+    _settle(qtbot)
+    assert view.background_rendering()  # two slow pages: the worker takes over
+    src.renders.clear()
+    view.go_to_page(6)
+    _wait_painted(view, qtbot, 6)
+    assert [r for r in src.renders if r[0] == 6] == []  # drawn by the worker, not in this process
+    # what the worker drew is the page: the figure is there, under its highlight
+    pt = src.page_text(6)
+    i = pt.text.index("30,000")
+    view.set_highlights([("h", 6, pt.span_quads(i, i + 6), QColor(255, 0, 255), "")])
+    view.scroll_to(6, pt.span_quads(i, i + 6))
+    _wait_painted(view, qtbot, 6)
+    _i, (x0, y0, x1, y1) = _word_box(view, 6, "30,000")
+    a, b = _to_view(view, 6, x0, y0), _to_view(view, 6, x1, y1)
+    img = view.grab().toImage()
+    box = (a.x() + 1, a.y() + 1, b.x() - 1, b.y() - 1)
+    assert _colour_count(img, box, QColor(255, 0, 255)) > 0  # the paper under the word
+    assert _colour_count(img, box, QColor(0, 0, 0), 120) > 0  # and the glyphs of the word
+    worker = view._worker
+    view.set_source(None)
+    assert worker.join(5)  # the worker exits with its document
+
+
+def test_background_rendering_can_be_forced_and_turned_off(view, qtbot):
+    src = view.source()
+    view.set_background_rendering("always")
+    src.renders.clear()
+    view.go_to_page(3)
+    _wait_painted(view, qtbot, 3)
+    assert view.background_rendering() and src.renders == []
+    worker = view._worker
+    view.set_background_rendering("never")
+    assert not view.background_rendering() and worker.join(5)
+    view.go_to_page(5)
+    _settle(qtbot)
+    assert 5 in {r[0] for r in src.renders}

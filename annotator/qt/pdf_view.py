@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import queue
 import re
 import time
 from collections import OrderedDict, defaultdict
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QTransform,
     QColor,
@@ -61,6 +62,9 @@ ZOOM_STEPS = (0.1, 0.25, 0.33, 0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1
 WHOLE_PAGE_MAX_PIXELS = 6_000_000  # above this a page is rendered in tiles
 TILE = 1024  # device pixels
 CACHE_BYTES = 96 * 1024 * 1024
+SLOW_RENDER = 0.060  # seconds: a page slower than this to draw counts as slow
+SLOW_RENDERS_FOR_WORKER = 2  # after this many slow pages, draw the document's pages in a worker process
+MAX_IN_FLIGHT = 3  # render requests queued at the worker at once
 PAINT_BUDGET = 0.050  # seconds of rendering per paint pass (at least one tile is always rendered)
 SIZE_PROBE_CHUNK = 64  # page sizes read per idle slice
 PRESS_TOLERANCE = 24.0  # points: a press farther than this from any word starts no selection
@@ -164,6 +168,12 @@ class _Words:
             if math.hypot(dx, dy) > tolerance:
                 return None
         return best
+
+
+class _Bridge(QObject):
+    """Carries "a rendered page arrived" from the worker's reader thread to the GUI thread."""
+
+    arrived = Signal()
 
 
 class _ImageCache:
@@ -322,6 +332,17 @@ class PdfView(QAbstractScrollArea):
         self._probe_timer.setSingleShot(True)
         self._probe_timer.setInterval(0)
         self._probe_timer.timeout.connect(self._probe_sizes)
+        self._bg_mode = "auto"
+        self._worker = None  # pdf_worker.RenderWorker of the current document, when pages are slow
+        self._worker_failed = False
+        self._slow_renders = 0
+        self._generation = 0  # bumped per document: results of an old worker are dropped
+        self._pending: dict[int, tuple] = {}  # request id -> cache key
+        self._pending_keys: set = set()
+        self._req_seq = 0
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._bridge = _Bridge(self)
+        self._bridge.arrived.connect(self._drain_results, Qt.QueuedConnection)
         self._drag_pos: QPoint | None = None
         self._autoscroll_timer = QTimer(self)
         self._autoscroll_timer.setInterval(40)
@@ -340,6 +361,9 @@ class PdfView(QAbstractScrollArea):
         if self._owned is not None and self._owned is not source:
             self._owned.close()
             self._owned = None
+        self._stop_worker()
+        self._worker_failed = False
+        self._slow_renders = 0
         self._source = source
         self._cache.clear()
         self._failed.clear()
@@ -815,27 +839,135 @@ class PdfView(QAbstractScrollArea):
         img = self._cache.get(key)
         if img is not None or n in self._failed:
             return img
+        clip = None if whole else self._clip(n, ds, tile)
+        t0 = time.perf_counter()
         try:
-            if whole:
+            if clip is None:
                 w, h, stride, samples, fmt = self._source.render(n, ds)
             else:
-                clip = QRectF(tile[0] / ds, tile[1] / ds, (tile[2] - tile[0]) / ds, (tile[3] - tile[1]) / ds)
-                if self._rotation:
-                    clip = self._xform(n).inverted()[0].mapRect(clip)
-                clip = (clip.left(), clip.top(), clip.right(), clip.bottom())
                 w, h, stride, samples, fmt = self._source.render(n, ds, clip=clip)
         except UserError as exc:
             self._failed[n] = str(exc)
             return None
+        if time.perf_counter() - t0 > SLOW_RENDER:
+            self._slow_renders += 1
+        return self._store(key, w, h, stride, samples, fmt)
+
+    def _clip(self, n: int, ds: float, tile) -> tuple[float, float, float, float]:
+        """A tile (device pixels of the view) as a clip rect in page points."""
+        clip = QRectF(tile[0] / ds, tile[1] / ds, (tile[2] - tile[0]) / ds, (tile[3] - tile[1]) / ds)
+        if self._rotation:
+            clip = self._xform(n).inverted()[0].mapRect(clip)
+        return (clip.left(), clip.top(), clip.right(), clip.bottom())
+
+    def _store(self, key, w, h, stride, samples, fmt) -> QImage:
         qfmt = QImage.Format_RGBA8888 if fmt == "RGBA8888" else QImage.Format_RGB888
         img = QImage(samples, w, h, stride, qfmt)
-        if self._rotation:
+        rotation = key[2]
+        if rotation:
             # turning by a multiple of 90 degrees moves pixels exactly (no resampling)
-            img = img.transformed(QTransform().rotate(self._rotation))
+            img = img.transformed(QTransform().rotate(rotation))
             samples = None
         img.setDevicePixelRatio(self.devicePixelRatioF())
         self._cache.put(key, img, samples, self._on_screen_keys)
         return img
+
+    # ---------------------------------------------------------------- rendering in a worker process
+
+    def set_background_rendering(self, mode: str) -> None:
+        """"auto" (default): pages are drawn in a worker process once the document's pages prove
+        slow (scans, heavy drawings), so scrolling stays smooth; "always"; or "never"."""
+        if mode not in ("auto", "always", "never"):
+            raise ValueError(f"unknown background rendering mode {mode!r}")
+        self._bg_mode = mode
+        if mode == "never":
+            self._stop_worker()
+        self.viewport().update()
+
+    def background_rendering(self) -> bool:
+        """Whether pages are being drawn by a worker process now."""
+        return self._worker is not None
+
+    def _use_worker(self) -> bool:
+        if self._bg_mode == "never" or self._worker_failed or self._source is None:
+            return False
+        if self._bg_mode == "auto" and self._slow_renders < SLOW_RENDERS_FOR_WORKER:
+            return False
+        if self._worker is None:
+            data = getattr(self._source, "data", None)
+            if not data:
+                self._worker_failed = True
+                return False
+            from annotator.qt.pdf_worker import RenderWorker
+
+            gen = self._generation
+            bridge = self._bridge
+            results = self._results
+
+            def on_result(msg, gen=gen):
+                results.put((gen, msg))
+                try:
+                    bridge.arrived.emit()
+                except RuntimeError:  # the view is gone (shutting down)
+                    pass
+
+            try:
+                self._worker = RenderWorker(data, getattr(self._source, "password", None),
+                                            getattr(self._source, "name", "document.pdf"),
+                                            getattr(self._source, "kind", "pdf"), on_result)
+            except OSError:
+                self._worker_failed = True
+                return False
+        return True
+
+    def _request(self, n: int, ds: float, tile, whole: bool) -> None:
+        """Ask the worker for a tile unless it is already asked for (or too much is in flight)."""
+        key = self._key(n, ds, tile)
+        if key in self._pending_keys or len(self._pending) >= MAX_IN_FLIGHT:
+            return
+        self._req_seq += 1
+        req = self._req_seq
+        if not self._worker.render(req, n, ds, None if whole else self._clip(n, ds, tile)):
+            self._worker_failed = True
+            return
+        self._pending[req] = key
+        self._pending_keys.add(key)
+
+    def _drain_results(self) -> None:
+        repaint = False
+        while not self._results.empty():
+            gen, msg = self._results.get()
+            if gen != self._generation:
+                continue  # from the worker of a document no longer shown
+            kind, req = msg[0], msg[1]
+            if kind == "gone":
+                self._worker = None
+                self._worker_failed = True  # fall back to drawing pages here
+                self._pending.clear()
+                self._pending_keys.clear()
+                repaint = True
+                continue
+            key = self._pending.pop(req, None)
+            if key is None:
+                continue
+            self._pending_keys.discard(key)
+            if kind == "ok":
+                _k, _r, w, h, stride, samples, fmt = msg
+                if key[1] == round(self._device_scale(), 5) and key[2] == self._rotation:
+                    self._store(key, w, h, stride, samples, fmt)
+            else:
+                self._failed[key[0]] = msg[2]
+            repaint = True
+        if repaint:
+            self.viewport().update()
+
+    def _stop_worker(self) -> None:
+        self._generation += 1
+        self._pending.clear()
+        self._pending_keys.clear()
+        if self._worker is not None:
+            self._worker.close()  # it exits by itself; its reader thread reaps it
+            self._worker = None
 
     def _key(self, n: int, ds: float, tile) -> tuple:
         return (n, round(ds, 5), self._rotation, tile)
@@ -882,12 +1014,16 @@ class PdfView(QAbstractScrollArea):
                 on_screen.add(key)
                 img = self._cache.get(key)
                 if img is None and n not in self._failed:
-                    if rendered_one and time.perf_counter() > deadline:
+                    if self._use_worker():
+                        self._request(n, ds, t, whole)  # drawn when it arrives
+                    elif rendered_one and time.perf_counter() > deadline:
                         missing = True
                         drawn_all = False
+                        p.fillRect(tr, Qt.white)
                         continue
-                    img = self._render(n, ds, t, whole)
-                    rendered_one = True
+                    else:
+                        img = self._render(n, ds, t, whole)
+                        rendered_one = True
                 if img is not None:
                     p.drawImage(tr.topLeft(), img)
                     # the image may fall short of the page edge by a fraction of a pixel
@@ -965,6 +1101,10 @@ class PdfView(QAbstractScrollArea):
             for t in todo:
                 key = self._key(n, ds, t)
                 if key not in self._cache:
+                    if self._use_worker():
+                        self._request(n, ds, t, len(tiles) == 1)
+                        keep.add(key)
+                        continue
                     self._on_screen_keys = keep
                     self._render(n, ds, t, len(tiles) == 1)
                     keep.add(key)
