@@ -97,6 +97,9 @@ def main(out: Path) -> int:
     win.update_speaker(win.store.find_speaker("Roydad 24").id, aliases=["Royedad 24"],
                        affiliation="state-affiliated news outlet")
     win.go_to_figure(focus)
+    f = win.state.figures[focus]
+    win.reader.set_cursor(f.start + 2)  # the cursor in the highlight: current, its verdict colour visible
+    win.speakers.select(win.store.find_speaker("Roydad 24").id)
     win.reader.edit.setFocus()
     app.processEvents()
     win.statusBar().showMessage("Marked “100 million rials” = 100 million IRR")

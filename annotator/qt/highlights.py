@@ -32,7 +32,7 @@ VERDICT_INK = {
     "unverifiable": "#5b4a9e",
 }
 #: a suggestion (issue 3): pale fill and a dashed underline, so it reads as "not yet confirmed"
-SUGGESTED_FILL = "#f3f6fb"
+SUGGESTED_FILL = "#e8edf5"
 SUGGESTED_LINE = "#6a7a99"
 #: the evidence of an attribution: blue underline over a pale blue fill
 EVIDENCE_FILL = "#e4eefc"

@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.editor_dock, self.speakers_dock, Qt.Orientation.Vertical)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.resizeDocks([self.editor_dock, self.speakers_dock], [560, 340], Qt.Orientation.Vertical)
-        self.resizeDocks([self.editor_dock], [400], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.editor_dock], [440], Qt.Orientation.Horizontal)
         self.resizeDocks([self.figures_dock], [210], Qt.Orientation.Vertical)
 
         self._build_menus()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, \
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QFrame, QGridLayout, QGroupBox, \
+    QHBoxLayout, \
     QHeaderView, QLabel, QLineEdit, QListView, QPlainTextEdit, QPushButton, QSizePolicy, QTableView, QToolButton, \
     QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -101,7 +102,7 @@ class FigureEditor(QWidget):
         self.note.setObjectName("figureNote")
         self.note.setPlaceholderText("Note: sources, reasoning, what to check…")
         self.note.setTabChangesFocus(True)
-        self.note.setFixedHeight(72)
+        self.note.setFixedHeight(58)
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
         self._note_timer.setInterval(700)
@@ -351,7 +352,7 @@ class SpeakersPanel(QWidget):
         self.role.setObjectName("attributionRole")
         self.role.addItems(ATTRIBUTION_ROLES)
         self.role.setToolTip("Role of the speaker for the current figure.")
-        attribute = QPushButton("Attribute figure", self)
+        attribute = QPushButton("Attribute", self)
         attribute.setObjectName("attributeButton")
         attribute.setToolTip("Attribute the current figure to the selected speaker with this role (A, R, C, D).")
         attribute.clicked.connect(lambda: self.ctl.attribute(self.role.currentText(), use_text_selection=False))
@@ -373,11 +374,19 @@ class SpeakersPanel(QWidget):
         self.aliases.setPlaceholderText("other spellings, separated by ;")
         self.aliases.setToolTip("Other names of the same speaker, e.g. “Royedad 24; Roydad 24”.")
         details = QGroupBox("Selected speaker", self)
-        form = QFormLayout(details)
-        form.addRow("Name:", self.name)
-        form.addRow("Kind:", self.kind)
-        form.addRow("Role:", self.affiliation)
-        form.addRow("Aliases:", self.aliases)
+        grid = QGridLayout(details)
+        grid.setContentsMargins(6, 4, 6, 4)
+        grid.setVerticalSpacing(4)
+        grid.addWidget(QLabel("Name:", details), 0, 0)
+        grid.addWidget(self.name, 0, 1)
+        grid.addWidget(QLabel("Kind:", details), 0, 2)
+        grid.addWidget(self.kind, 0, 3)
+        grid.addWidget(QLabel("Role:", details), 1, 0)
+        grid.addWidget(self.affiliation, 1, 1)
+        grid.addWidget(QLabel("Aliases:", details), 1, 2)
+        grid.addWidget(self.aliases, 1, 3)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(3, 2)
         self.details = details
         self.name.editingFinished.connect(lambda: self._commit("name", self.name.text().strip()))
         self.kind.activated.connect(lambda _i: self._commit("kind", self.kind.currentText()))
@@ -393,17 +402,16 @@ class SpeakersPanel(QWidget):
         delete.setObjectName("deleteSpeakerButton")
         delete.setToolTip("Delete the selected speaker and its attributions (Ctrl+Shift+Del).")
         delete.clicked.connect(lambda: self.ctl.delete_selected_speakers())
-        bottom = QHBoxLayout()
-        bottom.addWidget(merge)
-        bottom.addWidget(delete)
-        bottom.addStretch(1)
+        row.addSpacing(8)
+        row.addWidget(merge)
+        row.addWidget(delete)
 
         lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 4, 6, 4)
         lay.addLayout(top)
         lay.addWidget(self.view, 1)
         lay.addLayout(row)
         lay.addWidget(details)
-        lay.addLayout(bottom)
         self._selection_changed()
 
     def reset(self, store) -> None:
