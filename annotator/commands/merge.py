@@ -40,6 +40,23 @@ def _counts(c) -> str:
     return ", ".join(parts)
 
 
+def _memory_copy(out: Path, author: str):
+    """An in-memory copy of OUT (or a new empty file when OUT does not exist yet)."""
+    import sqlite3
+
+    from annotator.core.store import AnnotationStore
+
+    if not out.exists():
+        return AnnotationStore.create_memory(author=author)
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    src = sqlite3.connect(f"{out.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        src.backup(conn)
+    finally:
+        src.close()
+    return AnnotationStore(out, conn, author, readonly=False)
+
+
 def _remove_new_file(path: Path) -> None:
     for p in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
         try:
@@ -51,7 +68,7 @@ def _remove_new_file(path: Path) -> None:
 def run(args) -> int:
     from annotator.core.merge import leave_no_sidecars
 
-    with leave_no_sidecars(args.inputs):
+    with leave_no_sidecars([*args.inputs, args.out]):
         return _run(args)
 
 
@@ -70,8 +87,8 @@ def _run(args) -> int:
         for p in inputs:
             if os.path.samefile(p, out):
                 raise UserError(f"“{p.name}” is OUT itself; a file cannot be merged into itself.")
-    if args.dry_run and not out_exists:
-        store = AnnotationStore.create_memory(author=args.author)  # what a new OUT would receive
+    if args.dry_run:
+        store = _memory_copy(out, args.author)  # OUT is only read, never opened for writing
     else:
         store = AnnotationStore.open(out, author=args.author)
     ok = False

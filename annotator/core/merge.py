@@ -789,6 +789,7 @@ def merge_files(
                 merger = _Merger(store, report, tick, cancel)
                 for src in sources:
                     merger.merge(src)
+                merger.finish()
                 if dry_run:
                     raise _DryRun
         except _DryRun:
@@ -830,6 +831,7 @@ class _Merger:
         self._maps: dict[tuple[str, str], OffsetMap] = {}
         self._doc_titles: dict[str, str] = {}
         self._pages: dict[str, list | None] = {}
+        self._new_speakers: dict[str, str] = {}  # speaker id added by this merge -> file it came from
 
     # -- documents ----------------------------------------------------------------
 
@@ -964,8 +966,8 @@ class _Merger:
                 self._merge_table(src, sr, table, remap, versions)
         self.tick(f"{src.path.name}: conflicts")
         self._merge_conflicts(src)
-        if new_speakers:
-            self._propose_speakers(src, new_speakers)
+        for sid in new_speakers:
+            self._new_speakers.setdefault(sid, src.path.name)
 
     def _merge_table(self, src, sr: SourceReport, table: str, remap, versions) -> None:
         cls = RECORD_TYPES[table]
@@ -976,6 +978,8 @@ class _Merger:
         total, ok = self.conn.execute(f"SELECT count(*), coalesce(sum({valid}), 0) FROM {rel} s").fetchone()
         if total != ok:
             sr.invalid[table] += total - ok
+        else:
+            valid = "1"  # every row reads: no need to check them again below
         # rows that need Python: annotations on another version of a document
         python_where = ""
         python_params: list = []
@@ -1001,24 +1005,42 @@ class _Merger:
         )
         inserted = max(cur.rowcount, 0)
         sr.added[table] += inserted
-        # 2. rows on both sides with another revision, and the rows needing re-anchoring
-        params = []
-        exprs = self._select_exprs(src, table, remap, params)
-        cond = "EXISTS (SELECT 1 FROM main.{t} t WHERE t.id = s.id AND t.rev IS NOT s.rev)".format(t=table)
-        if python_where:
-            cond = f"({cond} OR {python_where})"
-            params += python_params
-        sql = f"SELECT {', '.join(exprs)} FROM {rel} s WHERE {valid} AND {cond}"
-        rows = self.conn.execute(sql, params).fetchall()
+        # 2. rows on both sides with another revision, and the rows needing re-anchoring, with the
+        #    local row alongside; rows whose revision is already in the local history ("kept") are
+        #    only counted
+        skip_new = ok == inserted and not python_where  # every valid row was new: nothing else to look at
+        rows = []
+        if not skip_new:
+            params = []
+            exprs = self._select_exprs(src, table, remap, params)
+            local_cols = [f't."{c}"' for c in names]
+            kept = (
+                "(t.id IS NOT NULL AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(t.prev_revs) "
+                "THEN t.prev_revs ELSE '[]' END) j WHERE j.value = s.rev))"
+            )
+            cond = "(t.id IS NOT NULL AND t.rev IS NOT s.rev)"
+            if python_where:
+                cond = f"({cond} OR {python_where})"
+                params += python_params
+            sql = (
+                f"SELECT {kept}, {', '.join(exprs)}, {', '.join(local_cols)} FROM {rel} s "
+                f"LEFT JOIN main.{table} t ON t.id = s.id WHERE {cond} AND {valid}"
+            )
+            rows = self.conn.execute(sql, params).fetchall()
+        n = len(names)
         for i, row in enumerate(rows):
             if i % 500 == 499 and self.cancel is not None and self.cancel():
                 raise Cancelled("Merge cancelled; nothing was changed.")
+            if row[0]:
+                sr.kept_local[table] += 1  # the local revision descends from the incoming one
+                continue
             try:
-                incoming = _decode(cls, names, row)
+                incoming = _decode(cls, names, row[1 : n + 1])
+                local = _decode(cls, names, row[n + 1 :]) if row[n + 1] is not None else None
             except (ValueError, TypeError):
                 sr.invalid[table] += 1
                 continue
-            self._merge_record(src, sr, cls, incoming, versions)
+            self._merge_record(src, sr, cls, incoming, local, versions)
         # every other valid row is already here with the same revision
         sr.unchanged[table] += ok - inserted - len(rows)
 
@@ -1087,9 +1109,8 @@ class _Merger:
                 return p["number"]
         return pages[-1]["number"] if pages else None
 
-    def _merge_record(self, src, sr: SourceReport, cls, incoming: Record, versions) -> None:
+    def _merge_record(self, src, sr: SourceReport, cls, incoming: Record, local: Record | None, versions) -> None:
         table = cls.TABLE
-        local = self.store.get(cls, incoming.id)
         if local is not None and local.rev == incoming.rev:
             sr.unchanged[table] += 1
             return
@@ -1191,21 +1212,22 @@ class _Merger:
             f"WHERE resolved = 0 AND id IN (SELECT id FROM {rel} WHERE resolved = 1)"
         )
 
-    def _propose_speakers(self, src: _Source, new_ids: set[str]) -> None:
-        groups = speaker_merge_proposals(self.store)
-        for group in groups:
-            ids = {sp.id for sp in group}
-            if not ids & new_ids:
+    def finish(self) -> None:
+        """After every input: list speakers that may be one person (one proposal per group)."""
+        if not self._new_speakers:
+            return
+        for group in speaker_merge_proposals(self.store):
+            sources = sorted({self._new_speakers[sp.id] for sp in group if sp.id in self._new_speakers})
+            if not sources:
                 continue
-            names = _shared_names(group)
             self.report.speaker_proposals.append(
                 SpeakerProposal(
-                    names=names,
+                    names=_shared_names(group),
                     speakers=[
                         {"id": sp.id, "name": sp.name, "aliases": list(sp.aliases), "author": sp.author}
                         for sp in group
                     ],
-                    source=src.path.name,
+                    source=", ".join(sources),
                 )
             )
 
