@@ -10,7 +10,13 @@ import pytest
 
 from annotator.core import merge as merge_mod
 from annotator.core.errors import Cancelled, StoreError
-from annotator.core.merge import list_conflicts, merge_files, resolve_conflict, speaker_merge_proposals
+from annotator.core.merge import (
+    list_conflicts,
+    merge_files,
+    reopen_conflict,
+    resolve_conflict,
+    speaker_merge_proposals,
+)
 from annotator.core.model import Attribution, Comment, Figure, Speaker
 from annotator.core.review import add_comment
 from annotator.core.store import SCHEMA_VERSION, AnnotationStore
@@ -161,13 +167,18 @@ def test_resolved_conflict_does_not_come_back_and_travels_to_the_colleague(team)
     bob.close()
 
 
-def test_keeping_the_local_side(team):
+def test_keeping_the_local_side_and_undoing_a_resolution(team):
     d = team["dir"]
     alice = open_alice(team)
     merge_files(alice, [d / "bob.annot"])
     c30 = next(c for c in list_conflicts(alice) if c.record_id == team["f30"].id)
+    before = alice.get(Figure, team["f30"].id)
     kept = resolve_conflict(alice, c30.id, "local")
     assert kept.verdict == "unverifiable"
+    reopen_conflict(alice, c30.id, before)
+    assert alice.get(Figure, team["f30"].id) == before
+    assert c30.id in {c.id for c in list_conflicts(alice)}
+    resolve_conflict(alice, c30.id, "local")
     assert not merge_files(alice, [d / "bob.annot"]).conflicts
     alice.close()
 

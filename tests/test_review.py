@@ -7,10 +7,12 @@ from annotator.core.merge import merge_files
 from annotator.core.model import Comment, Figure, Speaker
 from annotator.core.review import (
     add_comment,
+    clear_flag,
     comment_threads,
     delete_comment,
     describe_file,
     filter_figures,
+    place_figure,
     set_review_status,
     summary,
 )
@@ -148,3 +150,20 @@ def test_describe_file(reviewed):
     assert info["authors"] == ["alice", "bob"]
     assert info["review"]["accepted"] == 1
     assert info["schema_version"] == store.schema_version
+
+
+def test_reviewer_clears_a_flag_and_places_an_orphan(reviewed):
+    store, doc, f = reviewed
+    text = store.document_text(doc)
+    store.update(Figure, f["f1500"].id, flags=["orphan"], start=0, end=0)
+    start = text.index("1500")
+    previous = place_figure(store, f["f1500"].id, start, start + 4)
+    fig = store.get(Figure, f["f1500"].id)
+    assert (fig.start, fig.end, fig.exact, fig.flags) == (start, start + 4, "1500", [])
+    assert fig.prefix == text[start - 32:start]
+    assert previous["flags"] == ["orphan"]
+    with pytest.raises(UserError):
+        place_figure(store, fig.id, 5, 5)
+    store.update(Figure, f["f30"].id, flags=["figure_changed"])
+    clear_flag(store, f["f30"].id, "figure_changed")
+    assert store.get(Figure, f["f30"].id).flags == []

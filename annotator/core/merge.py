@@ -1378,6 +1378,14 @@ def resolve_conflict(store: AnnotationStore, conflict_id: str, choice: str, edit
     return result
 
 
+def reopen_conflict(store: AnnotationStore, conflict_id: str, previous: Record) -> None:
+    """Undo :func:`resolve_conflict`: put ``previous`` (the record as it was before, from
+    ``store.get`` taken by the caller) back and mark the conflict open again."""
+    with store.transaction():
+        store.conn.execute("UPDATE conflicts SET resolved = 0, resolution = '' WHERE id = ?", [conflict_id])
+        store.put_raw(previous)
+
+
 __all__ = [
     "AnchorNote",
     "Conflict",
@@ -1390,6 +1398,7 @@ __all__ = [
     "list_conflicts",
     "merge_files",
     "place_quote",
+    "reopen_conflict",
     "resolve_conflict",
     "similarity",
     "speaker_merge_proposals",

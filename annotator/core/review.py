@@ -54,6 +54,34 @@ def set_review_status(store: AnnotationStore, figure_id: str, status: str, revie
     return store.update(Figure, figure_id, **changes)
 
 
+def clear_flag(store: AnnotationStore, figure_id: str, flag: str) -> dict:
+    """Remove a merge flag ("figure_changed", "orphan") once the reviewer has looked at it.
+    Returns the previous values (for undo)."""
+    fig = store.get(Figure, figure_id)
+    if fig is None:
+        raise KeyError(figure_id)
+    return store.update(Figure, figure_id, flags=[f for f in fig.flags if f != flag])
+
+
+def place_figure(store: AnnotationStore, figure_id: str, start: int, end: int) -> dict:
+    """Put a figure (typically an orphan) on the text ``start:end`` of its document: offsets,
+    quote selector and flags are updated together. Returns the previous values (for undo)."""
+    from annotator.core.anchors import quote_selector
+
+    fig = store.get(Figure, figure_id)
+    if fig is None:
+        raise KeyError(figure_id)
+    text = store.document_text(fig.document_id)
+    if not (0 <= start < end <= len(text)):
+        raise UserError("Select the text of the figure first.")
+    q = quote_selector(text, start, end)
+    doc = store.document(fig.document_id)
+    return store.update(
+        Figure, figure_id, start=start, end=end, exact=q.exact, prefix=q.prefix, suffix=q.suffix,
+        page=doc.page_of(start), quads=None, flags=[f for f in fig.flags if f != "orphan"],
+    )
+
+
 # --------------------------------------------------------------------------- comments
 
 
@@ -341,6 +369,8 @@ __all__ = [
     "REVIEW_LABELS",
     "Thread",
     "add_comment",
+    "clear_flag",
+    "place_figure",
     "comment_threads",
     "delete_comment",
     "describe_file",
