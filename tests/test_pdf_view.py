@@ -144,6 +144,13 @@ def _drag_over_word(view, page, word):
 # --------------------------------------------------------------------------- opening and rendering
 
 
+def test_pages_are_joined_as_the_loader_joins_them():
+    import annotator.core.pdf as loader
+    import annotator.qt.pdf_view as pv
+
+    assert pv.PAGE_SEPARATOR == loader.PAGE_SEPARATOR
+
+
 def test_opening_renders_only_the_first_pages_and_extracts_no_text(view):
     src = view.source()
     rendered = {r[0] for r in src.renders}

@@ -16,7 +16,21 @@ Rendering
     unscaled), plus the next page ahead when the event loop is idle. Big pages at high zoom
     are cut into tiles and only the visible tiles are rendered. Rendered images live in an
     LRU cache bounded in bytes. Rendering is synchronous inside ``paintEvent`` with a time
-    budget; whatever did not fit in the budget is drawn on the next pass.
+    budget (a text page takes a few ms); whatever did not fit in the budget is drawn on the
+    next pass. PyMuPDF holds the GIL while it renders, so a thread would not help when pages
+    are slow (scans: ~100 ms, heavy drawings: ~250 ms): once two pages of a document have
+    been slow, its pages are drawn by a worker process (:mod:`annotator.qt.pdf_worker`) and
+    shown as they arrive, so scrolling stays smooth.
+
+Turning the view
+    ``rotate_view`` turns every page by quarter turns for reading (a page whose content lies
+    sideways); page coordinates, quads and offsets do not change.
+
+Selection
+    Dragging selects whole words in reading order (the page text's order), from the word
+    under the press to the word nearest the pointer, across page breaks too; double-click
+    selects a word. Offsets are code points into a page's text; with the page spans they
+    become offsets into the document text (page start + offset in page).
 
 Page sizes
     Opening must show page 1 at once, so only page 1's size is read up front; the other
@@ -32,24 +46,23 @@ import math
 import queue
 import re
 import time
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import accumulate
-from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QTransform,
     QColor,
     QCursor,
     QGuiApplication,
     QImage,
     QKeySequence,
     QPainter,
-    QPalette,
     QPen,
     QPolygonF,
     QRegion,
+    QTransform,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QToolTip
 
