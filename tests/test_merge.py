@@ -421,3 +421,21 @@ def test_unreadable_rows_of_an_input_are_skipped_and_reported(team, tmp_path):
     assert alice.get(Figure, "x1") is None and alice.get(Figure, "x2") is None
     assert len(alice.figures(include_deleted=True)) == 4  # the file still reads
     alice.close()
+
+
+def test_a_conflict_settled_by_a_later_input_is_not_left_open(team, tmp_path):
+    """Bob's edit conflicts with Alice's; a later file of the same merge holds the settled record."""
+    d = team["dir"]
+    rev = AnnotationStore.open(tmp_path / "rev.annot", author="rita")
+    merge_files(rev, [d / "alice.annot"])  # the reviewer has Alice's version from before
+    alice = open_alice(team)
+    merge_files(alice, [d / "bob.annot"])
+    for c in list_conflicts(alice):
+        resolve_conflict(alice, c.id, "incoming")
+    alice.close()
+    report = merge_files(rev, [d / "bob.annot", d / "alice.annot"])
+    assert report.conflicts == [] and report.settled == 2 and list_conflicts(rev) == []
+    assert report.sources[0].conflicts["figures"] == 0
+    assert rev.get(Figure, team["f30"].id).verdict == "accurate"
+    assert {c.resolution for c in list_conflicts(rev, include_resolved=True)} == {"superseded"}
+    rev.close()

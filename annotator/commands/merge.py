@@ -145,6 +145,8 @@ def _print_report(report, out: Path, created: bool) -> None:
             what = ", ".join(c.fields) or "history"
             verb = "differs" if len(c.fields) == 1 else "differ"
             w(f"  {_SINGULAR.get(c.table, c.table)} “{c.label}”: {what} {verb} (from {c.source})\n")
+    if report.settled:
+        w(f"Conflicts settled by a later file of this merge: {report.settled}.\n")
     if report.imported_conflicts:
         w(f"Unresolved conflicts carried over from the inputs: {report.imported_conflicts}.\n")
     if report.orphans:

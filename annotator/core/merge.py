@@ -117,7 +117,7 @@ class DocumentNote:
     how: str  # "added" | "sha256" (same bytes) | "text" (a different version, annotations re-anchored)
     target_title: str = ""
     target_sha256: str = ""
-    similarity: float = 1.0
+    similarity: float | None = None  # text similarity to the target's version ("text"), 1.0 for "sha256"
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -187,6 +187,7 @@ class MergeReport:
     imported_conflicts: int = 0  # unresolved conflicts carried over from the inputs
     dry_run: bool = False
     harmonised: int = 0  # records with equal contents on both sides whose revision histories were joined
+    settled: int = 0  # conflicts found and then settled by a later input of the same merge
 
     def _total(self, attr: str) -> Counter:
         out: Counter = Counter()
@@ -239,6 +240,7 @@ class MergeReport:
             "invalid": _table_counts(self.invalid),
             "conflicts": [c.to_dict() for c in self.conflicts],
             "imported_conflicts": self.imported_conflicts,
+            "settled_conflicts": self.settled,
             "orphans": [o.to_dict() for o in self.orphans],
             "figure_changed": [o.to_dict() for o in self.figure_changed],
             "evidence_orphans": [o.to_dict() for o in self.evidence_orphans],
@@ -857,7 +859,9 @@ class _Merger:
             row = self.conn.execute("SELECT id, title FROM main.documents WHERE sha256 = ?", [sha]).fetchone()
             if row is not None:
                 remap[doc_id] = row[0]
-                sr.documents.append(DocumentNote(title or "", sha or "", sr.name, "sha256", row[1] or "", sha or ""))
+                sr.documents.append(
+                    DocumentNote(title or "", sha or "", sr.name, "sha256", row[1] or "", sha or "", 1.0)
+                )
                 continue
             text = self.conn.execute(f"SELECT text FROM {rel} WHERE id = ?", [doc_id]).fetchone()[0] or ""
             best = None
@@ -1213,7 +1217,20 @@ class _Merger:
         )
 
     def finish(self) -> None:
-        """After every input: list speakers that may be one person (one proposal per group)."""
+        """After every input: drop conflicts a later input settled (its record's history holds
+        both sides), and list speakers that may be one person (one proposal per group)."""
+        still_open = []
+        for note in self.report.conflicts:
+            row = self.conn.execute("SELECT resolved FROM main.conflicts WHERE id = ?", [note.conflict_id]).fetchone()
+            if row and row[0]:
+                self.report.settled += 1
+                for sr in self.report.sources:
+                    if sr.name == note.source and sr.conflicts[note.table]:
+                        sr.conflicts[note.table] -= 1
+                        break
+            else:
+                still_open.append(note)
+        self.report.conflicts = still_open
         if not self._new_speakers:
             return
         for group in speaker_merge_proposals(self.store):
