@@ -1,0 +1,126 @@
+"""Compiled regular expressions for figure detection.
+
+``MAIN`` and ``LEFT`` run on a lowercased copy of the text (same length, same offsets); checks
+that depend on case (currency codes, "May", "M" for million, names) look at the original text.
+``LEFT`` runs on the reversed lowercased text, anchored at a number's start, so the words before
+a number are read with one anchored match instead of a search.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import figures_lexicon as L
+from .figures_numerals import trie
+
+SP = r"[ \u00a0]"
+_SYM = "".join(L.QUALIFIER_SYMBOLS)
+
+# -- number cores ---------------------------------------------------------------------------------
+# Groups of three digits after a space are taken here and checked by the reader ("1 500").
+NUM = r"[0-9]+(?:[.,][0-9]+)*(?:[\u00a0\u202f\u2009 ][0-9]{3}(?![.,]?[0-9]))*"
+NUM_NO_SPACE = r"[0-9]+(?:[.,][0-9]+)*"
+_W = "(?:" + trie(list(L.SMALL_NUMBERS) + list(L.TENS) + list(L.SCALE_WORDS)) + r")\b"
+_F = "(?:" + trie(L.FRACTIONS) + r")\b"
+_V = "(?:" + trie(L.VAGUE_PLURALS) + r")\b"
+# "and" joins number words only after a scale word: "two hundred and fifty", not "seven and eight"
+_AND_AFTER_SCALE = "(?:" + "|".join(f"(?<={w})" for w in ("hundred", "thousand", "million",
+                                                            "billion", "trillion")) + ")"
+_WSEQ = (_W + r"(?:(?:-|" + SP + r"+|" + _AND_AFTER_SCALE + SP + r"+and" + SP + r"+)" + _W + r")*"
+         r"(?:(?:-|" + SP + r"+)" + _F + r")?|" + _F)
+_W2 = _W + r"(?:(?:-|" + SP + r"+)" + _W + r")*"
+# "one" followed by these is a pronoun or determiner, never a figure: skipped by the pattern
+_ONE_NOT = ("(?!one(?:" + SP + r"+(?:of|who|that|which|the|another|such|thing|way|side|hand|reason|"
+            r"another|person|man|woman|more|last|time|point|or|and|by|to|at|on|for)\b|[,.;:!?)]))")
+_FOLD = "(?:" + trie(list(L.SMALL_NUMBERS) + list(L.TENS) + ["hundred", "thousand"]) + r")-?fold\b"
+
+# -- what may follow a number ---------------------------------------------------------------------
+_UNIT_TRIE = trie(L.UNITS)
+_CUR_NAMES = trie(L.CURRENCY_NAMES)
+_CODES = trie({c.lower() for c in L.CURRENCY_CODES})
+# every unit written as a word or symbol after a space (or glued), in one trie; the reader
+# (figures._unit_of) tells percent, currency and unit apart and checks the case
+_SPACED_UNITS = trie(set(L.UNITS) | set(L.CURRENCY_NAMES) | {c.lower() for c in L.CURRENCY_CODES}
+                     | {k.lower() for k in L.UNITS_CASED}
+                     | {"per cent", "percent", "pct", "percentage point", "percentage points",
+                        "basis point", "basis points", "bps"})
+EXP = (r"e[-+−]?[0-9]+(?![\w.])"
+       r"|" + SP + r"?[×x·]" + SP + r"?10(?:\^[-+−]?[0-9]+|[−-][0-9]+|[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+HALF = SP + r"+and" + SP + r"+a" + SP + r"+half\b"
+PM = SP + r"?(?:±|\+/[-−])" + SP + r"?[0-9]+(?:[.,][0-9]+)?"
+SCALE = (r"(?:" + SP + r"+|-)(?:thousand|million|billion|trillion|quadrillion|dozen)\b"
+         r"|" + SP + r"?(?:bn|mn|mln|bln|tn|trn)\b|[kmbt](?!\w)")
+UNIT = (SP + r"?(?:%|°[cfnsew]?(?![a-z])|[€£])"
+        r"|" + SP + r"*(?:" + _SPACED_UNITS + r")(?![\w°]|-old\b)"
+        r"|-(?:" + _UNIT_TRIE + r")(?:-old\b)?(?![\w-])|x(?!\w)")
+POST = (r"-plus\b|-odd\b|-something\b|\+(?!\w)"
+        r"|" + SP + r"+(?:or" + SP + r"+(?:more|so|fewer|less)\b|plus\b(?!" + SP + r"*[0-9]))")
+
+_MONTHS = trie([m.lower() for m in L.MONTHS])
+TIME = (SP + r"?(?:[ap]\.?m\b\.?|o['’]clock\b|(?:gmt|utc|bst|cet|cest|est|edt|pst|pdt)\b"
+        r"|(?:noon|midnight)\b)")
+DMONTH = (r"(?:st|nd|rd|th)?,?" + SP + r"+(?:of" + SP + r"+)?(?P<mword>" + _MONTHS + r")\b\.?"
+          r"(?:,?" + SP + r"+[0-9]{4}\b)?")
+CHAIN = r"(?:[-/][0-9]+){2,}|/[0-9]+|:[0-9]"
+VCUR = SP + r"+of" + SP + r"+(?P<vcurname>" + _CUR_NAMES + r")\b"
+FUNIT = (SP + r"+(?:of" + SP + r"+)?an?" + SP + r"+(?P<funitname>percentage" + SP + r"+points?"
+         r"|basis" + SP + r"+points?|" + _UNIT_TRIE + r")(?![\w°-])")
+_CUR_PREFIX_LOWER = {k.lower(): v for k, v in L.CURRENCY_PREFIXES.items()}
+CUR_PREFIX = ("(?:" + "|".join(re.escape(k) for k in sorted(_CUR_PREFIX_LOWER, key=len, reverse=True))
+              + r")" + SP + r"?(?=[0-9])|(?:" + _CODES + r")" + SP + r"(?=[0-9])")
+CONN = (r"(?P<conn>" + SP + r"*(?:-" + SP + r"+(?:to|and|or)(?=" + SP + r")|-|–|—|‒"
+        r"|(?:to|and|or)(?=" + SP + r"))" + SP + r"*(?:[∼~≈]" + SP + r"?)?)")
+def _main(num: str) -> re.Pattern:
+    range_ = (CONN + r"(?P<cur2>" + CUR_PREFIX + r")?(?:(?P<n2>" + num + r")|\b(?P<w2>" + _W2 + r"))"
+              r"(?P<exp2>" + EXP + r")?(?P<scale2>" + SCALE + r")?(?P<unit2>" + UNIT + r")?")
+    ratio = (r"(?P<ratio>" + SP + r"+(?:in|out" + SP + r"+of)" + SP + r"+)"
+             r"(?:(?P<rn>" + num + r")|\b(?P<rw>" + _W2 + r"))(?![\w%])")
+    return re.compile(
+        r"(?:(?P<num>" + num + r")|(?=[" + _FIRST_LETTERS + r"])\b" + _ONE_NOT + r"(?:(?P<vague>"
+        + _V + r"(?:" + SP + r"+of" + SP + r"+" + _V + r")*)"
+        r"|(?P<fold>" + _FOLD + r")|(?P<words>" + _WSEQ + r")))"
+        r"(?P<exp>" + EXP + r")?(?P<half>" + HALF + r")?(?P<pm>" + PM + r")?"
+        r"(?P<scale>" + SCALE + r")?(?P<unit>" + UNIT + r")?(?P<post>" + POST + r")?"
+        r"(?:(?P<time>" + TIME + r")|(?P<dmonth>" + DMONTH + r")|(?P<chain>" + CHAIN + r")"
+        r"|(?P<vcur>" + VCUR + r")|(?P<funit>" + FUNIT + r")|" + range_ + r"|" + ratio + r")?"
+    )
+
+
+_FIRST_LETTERS = "".join(sorted({w[0] for w in list(L.SMALL_NUMBERS) + list(L.TENS)
+                                 + list(L.SCALE_WORDS) + list(L.VAGUE_PLURALS) + list(L.FRACTIONS)}))
+MAIN = _main(NUM)
+MAIN_NO_SPACE = _main(NUM_NO_SPACE)     # when spaces in a numeral turn out not to group thousands
+G = {name: i for name, i in MAIN.groupindex.items()}     # 1-based group numbers
+
+# The words and marks before a number, read backwards from the number's start.
+_REV_QUALS = trie([q[::-1] for q in L.QUALIFIERS_BEFORE])
+_REV_CUR = trie([k[::-1] for k in _CUR_PREFIX_LOWER])
+_REV_CODES = "|".join(c[::-1] for c in sorted(c.lower() for c in L.CURRENCY_CODES))
+LEFT = re.compile(
+    r"(?P<sign>[-−–](?=[\s(\[=" + _SYM + r"]|$))?"
+    r"(?P<cur>" + SP + r"?(?:" + _REV_CUR + r")(?![a-z])|" + SP + r"(?:" + _REV_CODES + r")(?![a-z]))?"
+    r"(?P<sym>" + SP + r"?[" + _SYM + r"](?![<>]))?"
+    r"(?P<art>\s+(?:a|na)(?!\w))?"
+    r"(?P<qual>[“\"‘«]?\s+(?:" + _REV_QUALS + r")(?!\w))?"
+    r"(?P<btw>\s+neewteb(?!\w))?"
+    r"(?P<rfrom>\s+morf(?=\s+(?:gnignar|degnar|segnar|egnar|gniyrav|deirav)(?!\w)))?"
+    r"(?P<frm>\s+morf(?!\w))?"
+    r"(?P<month>,?" + SP + r"+\.?(?:" + trie([m.lower()[::-1] for m in L.MONTHS]) + r")(?![a-z]))?"
+    r"(?P<pw>[(\[“\"‘'’]*[ \u00a0\t]*[^\s]{1,40})?"
+)
+LG = {name: i for name, i in LEFT.groupindex.items()}
+CUR_PREFIX_LOWER = _CUR_PREFIX_LOWER
+
+# -- after a figure (on the original text) --------------------------------------------------------
+RATE = re.compile(
+    r"(?:[ \u00a0]+|-)(?:(?i:a|an|per|each|every)[ \u00a0-]+(?P<n>(?i:" + trie(L.RATE_NOUNS)
+    + r"))\b|(?P<adv>(?i:" + trie(L.RATE_ADVERBS) + r"))\b)"
+    r"|[ \u00a0]?/[ \u00a0]?(?P<s>(?i:" + trie(L.RATE_NOUNS) + r"))\b")
+NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
+NEXT_WORDS = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*(?:[ \u00a0]+[A-Za-z][\w'’-]*){0,5})")
+LIST_MARK = re.compile(r"[.)]?[ \t\u00a0]+[A-Z]|[.)][ \t\u00a0]")
+SECTION = re.compile(r"[0-9]+(?:\.[0-9]+)+")
+LABEL_LIST = re.compile(
+    r"[a-z]?\)?(?:[ \u00a0]*(?:,|and|&|–|-|to|or)[ \u00a0]*\(?[0-9]+(?:\.[0-9]+)*[a-z]?\)?(?![0-9]))*")
+PHONE_REST = re.compile(r"(?:[ \u00a0\-.()]{1,2}[0-9]{2,})+")
+WORD_TOKEN = re.compile(r"[a-z]+")
