@@ -434,3 +434,36 @@ def test_pdf_mark_attribute_judge_reopen(make_window, qtbot, tmp_path):
 
     centre = w2.view.pdf.map_from_page(1, QPointF((q[0] + q[6]) / 2, (q[1] + q[7]) / 2)).toPoint()
     assert w2.view.pdf.highlight_at(centre) == "f:" + f2.id
+
+
+def test_a_pdf_shows_its_first_page_before_its_text_is_read(make_window, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from annotator.core import documents as documents_module
+
+    pdf = tmp_path / "long.pdf"
+    _make_pdf(pdf, [[f"Page {n + 1}: the budget grew by {n + 3}%."] for n in range(30)])
+    w = make_window()
+    if w._pdf_view() is None:
+        pytest.skip("no PDF view installed")
+    release = threading.Event()
+    real = documents_module.document_from_source
+
+    def gated(source, progress=None, cancel=None):
+        release.wait(10)
+        return real(source, progress, cancel)
+
+    monkeypatch.setattr(documents_module, "document_from_source", gated)
+    w.open_path(pdf)
+    # the pages are on screen while the worker reads the text; nothing can be marked yet
+    assert w.is_loading() and w.view is w.pdf_view and w.store is None
+    source = w.pdf_view.pdf.source()
+    assert source is not None and w.pdf_view.pdf.page_count() == 30
+    assert not w.actions.mark_figure.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: not w.is_loading(), timeout=10000)
+    # the same pages stay on screen (not reopened), now with their text: marking works
+    assert w.store is not None and w.pdf_view.pdf.source() is source
+    s, e = select(w, "12%")
+    press(qtbot, w, "m")
+    assert figure_by_text(w, "12%").page == 9

@@ -219,3 +219,38 @@ def test_library_folder_that_cannot_be_created_is_reported(qtbot, tmp_path, monk
     open_and_wait(qtbot, w, sample_path)
     assert w.store is None
     assert messages.texts and "annotation folder" in messages.texts[0]
+
+
+def test_cancelling_while_a_pdf_text_is_read_closes_it_and_writes_nothing(qtbot, tmp_path, monkeypatch,
+                                                                          qt_settings_sandbox):
+    messages = Messages(monkeypatch)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    if w._pdf_view() is None:
+        pytest.skip("no PDF view installed")
+    pdf = tmp_path / "big.pdf"
+    _make_pdf(pdf)
+
+    def slow(source, progress=None, cancel=None):
+        for i in range(400):
+            if cancel():
+                from annotator.core.errors import Cancelled
+
+                raise Cancelled()
+            progress(i, 400)
+            time.sleep(0.005)
+        raise AssertionError("the reading was not cancelled")
+
+    monkeypatch.setattr(documents_module, "document_from_source", slow)
+    failed = []
+    w.openFailed.connect(failed.append)
+    w.open_path(pdf)
+    assert w.pdf_view.pdf.source() is not None  # page 1 is shown at once
+    from PySide6.QtWidgets import QPushButton
+
+    w._progress.findChild(QPushButton).click()
+    qtbot.waitUntil(lambda: not w.is_loading(), timeout=5000)
+    assert failed == ["cancelled"] and messages.texts == []
+    assert w.pdf_view.pdf.source() is None and w.store is None
+    assert library_files(qt_settings_sandbox) == {}

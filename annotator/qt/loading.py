@@ -46,9 +46,14 @@ class _Worker(QThread):
     def run(self) -> None:
         job = self.job
         try:
-            from annotator.core.documents import load_document
+            if job.source is not None:  # the pages are shown already: read the text
+                from annotator.core.documents import document_from_source
 
-            doc = load_document(job.path, password=job.password, progress=self._progress, cancel=job.cancel)
+                doc = document_from_source(job.source, progress=self._progress, cancel=job.cancel)
+            else:
+                from annotator.core.documents import load_document
+
+                doc = load_document(job.path, password=job.password, progress=self._progress, cancel=job.cancel)
             if job.cancel.is_set():
                 raise Cancelled()
             job.document = doc
@@ -74,8 +79,10 @@ class LoadJob(QObject):
     progressed = Signal(int, int)
     done = Signal(object)  # self
 
-    def __init__(self, path: str | Path, password: str | None = None, purpose: str = "open", parent=None):
+    def __init__(self, path: str | Path, password: str | None = None, purpose: str = "open", parent=None,
+                 source=None):
         super().__init__(parent)
+        self.source = source  # an open PdfSource whose text is to be read, or None: load ``path``
         self.path = Path(path)
         self.password = password
         self.purpose = purpose

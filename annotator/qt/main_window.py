@@ -350,12 +350,21 @@ class MainWindow(QMainWindow):
             self._start_job(path, purpose, password)
 
     def _start_job(self, path: Path, purpose: str, password: str | None) -> None:
-        job = LoadJob(path, password, purpose, self)
+        source = None
+        if purpose == "open" and path.suffix.lower() in _PAGED_SUFFIXES:
+            opened = self._open_pages_first(path, password)
+            if opened is None:  # refused, or no password: nothing changed
+                return
+            if opened is not False:
+                source, password = opened
+        job = LoadJob(path, password, purpose, self, source=source)
         self._job = job
-        dlg = QProgressDialog(f"Opening {path.name}…", "Cancel", 0, 0, self)
+        label = f"Reading the text of {path.name}…" if source is not None else f"Opening {path.name}…"
+        dlg = QProgressDialog(label, "Cancel", 0, 0, self)
         dlg.setObjectName("loadProgress")
         dlg.setWindowTitle("Opening")
-        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        # while the pages of a big PDF are read, its first pages can already be read on screen
+        dlg.setWindowModality(Qt.WindowModality.NonModal if source is not None else Qt.WindowModality.WindowModal)
         dlg.setMinimumDuration(400)
         dlg.setAutoClose(False)
         dlg.setAutoReset(False)
@@ -365,6 +374,58 @@ class MainWindow(QMainWindow):
         self._progress = dlg
         self.status(f"Opening {path.name}…", 0)
         job.start()
+
+    def _open_pages_first(self, path: Path, password: str | None):
+        """Open a page-based document in the UI thread and show its first page at once; its text is
+        then read by the worker. Returns ``(source, password)``; False when this path must go the
+        ordinary way (no PDF view, not a page-based file); None when it was refused or cancelled."""
+        from annotator.core.documents import PAGED_KINDS, read_file, sniff_kind
+
+        view = self._pdf_view()
+        if view is None:
+            return False
+        try:
+            data = read_file(path)
+        except UserError:
+            return False  # the loader reports it
+        kind = sniff_kind(path.name, data)
+        if kind not in PAGED_KINDS:
+            return False
+        from annotator.core.pdf import open_pdf
+
+        while True:
+            try:
+                source = open_pdf(data, password, name=path.name, kind=kind)
+                break
+            except PasswordRequired as exc:
+                password = dialogs.ask_password(self, path.name, exc.wrong or password is not None)
+                if password is None:
+                    self.status(f"{path.name} was not opened (no password).")
+                    self.openFailed.emit("no password")
+                    return None
+            except UserError as exc:
+                self._fail(f"Cannot open {path.name}", str(exc))
+                return None
+        import hashlib
+
+        self._close_store()
+        self._reset_views()
+        view.show_source(source, hashlib.sha256(data).hexdigest())
+        self.views.setCurrentWidget(view)
+        self.view = view
+        self.setWindowTitle(f"{path.name} — annotator")
+        return source, password
+
+    def _reset_views(self) -> None:
+        """Show no document (the annotation file was closed)."""
+        self.figures.reset(None, self.me)
+        self.highlights.reset(None, self.me)
+        self.speakers.reset(None)
+        self.editor.show_figure(None)
+        self.notice.hide()
+        self._fill_documents()
+        self._update_title()
+        self._update_status()
 
     def _finish_progress(self) -> None:
         if self._progress is not None:
@@ -381,6 +442,8 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         try:
             err = job.error
+            if err is not None and job.source is not None and self.pdf_view is not None:
+                self.pdf_view.clear()  # its pages were shown while the text was read
             if job.cancelled or isinstance(err, Cancelled):
                 self.status(f"Opening {job.path.name} was cancelled.")
                 self.openFailed.emit("cancelled")
@@ -403,8 +466,9 @@ class MainWindow(QMainWindow):
                 self._preview(job.document)
                 self._deferred = True
                 self._when_store_imported(lambda: self._finish_deferred(job))
-            else:
-                self.use_document(job.document, job.purpose, job.path)
+            elif not self.use_document(job.document, job.purpose, job.path) and job.source is not None \
+                    and self.store is None and self.pdf_view is not None:
+                self.pdf_view.clear()
         finally:
             self._pump()
 
@@ -1133,6 +1197,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geo)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+
+
+#: files that may be page-based (PDF, EPUB, XPS...): their first page is shown before their text is read
+_PAGED_SUFFIXES = (".pdf", ".epub", ".xps", ".oxps", ".cbz", ".fb2", ".mobi")
 
 
 def _is_annotation_path(path: Path) -> bool:

@@ -39,6 +39,7 @@ class PdfDocumentView(QWidget):
         self._starts: list[int] = []
         self._text = ""
         self._shown: dict[str, Highlight] = {}
+        self._own = None  # (PdfSource, sha256) shown by show_source, closed here
         self.pdf.selectionChanged.connect(self.selectionChanged)
         self.pdf.highlightClicked.connect(self._clicked)
         if hasattr(self.pdf, "textUnavailable"):
@@ -47,9 +48,22 @@ class PdfDocumentView(QWidget):
 
     # -- document -----------------------------------------------------------------
 
+    def show_source(self, source, sha256: str) -> None:
+        """Show the pages of a document whose text is still being read (opening a big PDF:
+        page 1 at once). The view owns ``source`` from now on and closes it when done with it."""
+        self.clear()
+        self.pdf.set_source(source)
+        self._own = (source, sha256)
+
     def set_document(self, info: DocumentInfo, text: str, data: bytes | None = None,
                      password: str | None = None) -> None:
-        self.pdf.set_document(info, text, data, password)  # may raise PasswordRequired; view unchanged then
+        own = self._own
+        if own is not None and own[1] == info.sha256 and self.pdf.source() is own[0]:
+            # the pages are on screen already (show_source): add the text spans, keep the reader's place
+            self.pdf.set_pages(info.pages or [], text)
+        else:
+            self.pdf.set_document(info, text, data, password)  # may raise PasswordRequired; view unchanged then
+            self._close_own()
         self._pages = sorted(info.pages or [], key=lambda p: p["start"])
         self._starts = [p["start"] for p in self._pages]
         self._text = text
@@ -57,7 +71,15 @@ class PdfDocumentView(QWidget):
 
     def clear(self) -> None:
         self.pdf.clear()
+        self._close_own()
         self._pages, self._starts, self._text, self._shown = [], [], "", {}
+
+    def _close_own(self) -> None:
+        own, self._own = self._own, None
+        if own is not None:
+            if self.pdf.source() is own[0]:
+                self.pdf.set_source(None)
+            own[0].close()
 
     # -- geometry -------------------------------------------------------------------
 
