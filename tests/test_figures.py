@@ -374,3 +374,26 @@ def test_quantulum_error_strings_do_not_crash(corpus_dir):
 def test_symbol_qualifier_separated_by_a_space():
     s = one("have been observed on Saturn (T ⩽ 650 K) from the ground")
     assert (s.text, s.parsed.qualifier, s.parsed.value) == ("⩽ 650", "at most", 650)
+
+
+@pytest.mark.parametrize("text", [
+    "Since AD 2018–23–51 was issued; fax: 202–493–2251 or call 206–231– \n3195.",
+    "using the procedures found in 14 CFR \n11.43 and 11.45, and (5 U.S.C. 552)",
+    "(See 14 CFR 91.213, 121.628, 125.201, \nand 129.14.)",
+    "Related Service Information Under 1 \nCFR Part 51",
+    "Congressional Relations, (202) 512-4400",
+    "Government Accountability Office, 441 G Street NW, Washington",
+    "risk management).1 It was also unclear",
+    "VerDate Sep<11>2014",
+    "email: 9-FAA-SACO-AD-Inquiry@faa.gov or https://example.org/data?id=12",
+    "1.1:  Establish cybersecurity requirements\n1\t \x07Decentralization of services",
+    "and treatment (284-286). One potential way",
+    "Boeing Company Model 737–8 airplanes",
+])
+def test_not_figures_in_reports_and_regulations(text):
+    assert spans(text) == []
+
+
+def test_rates_written_with_a_slash_stay_outside_the_span():
+    s = one("I would do it, but only for $15.4/hour")
+    assert (s.text, s.parsed.rate) == ("$15.4", "hour")

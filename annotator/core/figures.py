@@ -258,8 +258,7 @@ def _in_url(t: _Text, pos: int) -> bool:
     a = pos
     while a > 0 and not low[a - 1].isspace() and pos - a < 200:
         a -= 1
-    token = low[a:_skip_token(low, pos)]
-    return "/" in token or "?" in token or "&" in token or "@" in token or "www." in token
+    return P.URLISH.search(low[a:_skip_token(low, pos)]) is not None
 
 
 def _prev_word(t: _Text, lm) -> str:
@@ -396,15 +395,22 @@ def _digits(t: _Text, m, g):
         c2 = low[s - 2] if s > 1 else " "
         if c.isalpha() or c in "_#№@&" or c == "=" and _in_url(t, s):
             return None, _skip_token(low, e)        # "G7", "MH17", "#5", "?id=12"
-        if c in "-.,/" and (c2.isalpha() or c2 in "/."):
-            return None, _skip_token(low, e)        # "COVID-19", footnote "crimes.12"
+        if c in "-.,/" and (c2.isalpha() or c2 in "/.") or c in ".," and c2 in ")”\"’]":
+            return None, _skip_token(low, e)        # "COVID-19", footnotes "crimes.12", ").1"
         if c in "/:":
             return None, _skip_token(low, e)        # "15/02", "10:30"
+        if c in "-–‑<>" and c2.isdigit() or c in "<>" and c2.isalpha():
+            return None, e                          # "737–8" (second half), "Sep<11>2014"
         if c == "+":
             pm = P.PHONE_REST.match(low, e)
             return None, pm.end() if pm else e     # "+1 202-555-0143"
         if c in "'’" and len(raw) == 2:
             return None, _skip_token(low, e)        # "’80s", "'15"
+    if strict and e < n and low[e] in "-_@./" and _in_url(t, s):
+        return None, _skip_token(low, e)            # "9-FAA-SACO@faa.gov", "site.com/2023"
+    if strict and c == " " and s > 5 and low[s - 2] == ")" and P.AREA_CODE_BEFORE.search(low, s - 6, s):
+        pm = P.PHONE_REST.match(low, e)
+        return None, pm.end() if pm else e         # "(202) 512-4400"
     if strict and len(raw) > 1 and raw[0] == "0" and raw[1].isdigit():
         pm = P.PHONE_REST.match(low, e)
         return None, pm.end() if pm else e         # "020 7946 0958", "007"
@@ -525,7 +531,13 @@ def _digits(t: _Text, m, g):
         if g[I_CONN] is not None and m.start(I_CONN + 1) == end:
             r = _range(t, m, g, fig, cur, scale, plain, btw_start, rfrom, frm, True)
             if r is not None:
+                if strict and r[6] is None and r[7] is None and plain and _bracketed(t, r[0], r[1]):
+                    return None, P.LABEL_LIST.match(low, r[1]).end()   # "(284-286)": references
                 return r, r[1]
+            n2 = g[I_N2]
+            if strict and plain and g[I_CONN] in ("-", "–", "‑") and n2 is not None \
+                    and n2.isdigit() and value >= int(n2):
+                return None, m.end(I_N2 + 1)        # "737-8", "3-2": a code or a score
         elif g[I_RATIO] is not None and m.start(I_RATIO + 1) == end and unit is None:
             r = _ratio(t, m, g, fig, plain)
             if r is not None:
@@ -558,18 +570,22 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
                     return e                        # "around 2010"
             elif not counted or v >= 1900 and _prev_word(t, lm).lower() in L.YEAR_PREPOSITIONS:
                 return e                            # "in 2019", "the 2016 elections"
+    if is_int and P.LEGAL_AFTER.match(text, end):
+        return e                                    # "14 CFR", "5 U.S.C.", "Under 1 CFR"
     if qual is not None:
         return None
+    if is_int and P.ADDRESS_AFTER.match(text, end):
+        return e                                    # "441 G Street NW"
     if is_int or "." in raw:
         pw = _prev_word(t, lm)
         pl = pw.lower()
         if pl in L.LABEL_WORDS or pl.rstrip(",:") in L.LABEL_WORDS:
             return P.LABEL_LIST.match(low, end).end()   # "page 12", "Figs. 4 and 5"
-        if pw and c == " " and pw[0].isupper() and pl not in L.CAPITALISED_OK and (
+        if pw and c in " \n" and pw[0].isupper() and pl not in L.CAPITALISED_OK and (
                 pw.isalpha() or pw.isupper() and pw.replace("-", "").isalnum()):
             return e                                # "Royedad 24", "Boeing 737"
-    if is_int and c in "[(" and low[end:end + 1] in ("]", ")") and v < 1000:
-        return e                                    # "[3]", "(2)"
+    if is_int and _bracketed(t, s, end) and v < 10000:
+        return P.LABEL_LIST.match(low, end).end()   # "[3]", "(2)", "(12, 13)"
     ls = text.rfind("\n", 0, s) + 1
     if not text[ls:s].strip(" \t\u00a0-–•*"):
         le = text.find("\n", end)
@@ -579,6 +595,12 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
         if (is_int or P.SECTION.fullmatch(raw)) and P.LIST_MARK.match(rest):
             return e                                # "1. Introduction", "2.3 Methods"
     return None
+
+
+def _bracketed(t: _Text, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` alone in brackets, or first in a bracketed list ("(12, 13)")?"""
+    low = t.low
+    return start > 0 and low[start - 1] in "[(" and end < t.n and low[end] in "]),;"
 
 
 def _range(t, m, g, fig, cur, scale, plain, btw_start, rfrom, frm, first_is_num):

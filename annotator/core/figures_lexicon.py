@@ -260,7 +260,8 @@ LABEL_WORDS = {
     "equations", "ref", "refs.", "supplement", "precinct", "unit", "suite", "apartment", "apt.", "floor",
     "resolution", "amendment", "title", "book", "act", "bill", "protocol", "model", "version",
     "v.", "ver.", "release", "week", "day", "game", "match", "lap", "hole", "track", "disc",
-    "number", "nr.", "#", "h.r.",
+    "number", "nr.", "#", "h.r.", "cfr", "c.f.r.", "u.s.c.", "usc", "fr", "ad", "docket",
+    "sec", "§§", "stat.", "pub.", "l.",
 }
 # Capitalised words that may stand before a figure without making it part of a name.
 CAPITALISED_OK = {

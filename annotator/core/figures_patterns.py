@@ -57,11 +57,12 @@ POST = (r"-plus\b|-odd\b|-something\b|\+(?!\w)"
         r"|" + SP + r"+(?:or" + SP + r"+(?:more|so|fewer|less)\b|plus\b(?!" + SP + r"*[0-9]))")
 
 _MONTHS = trie([m.lower() for m in L.MONTHS])
-TIME = (SP + r"?(?:[ap]\.?m\b\.?|o['’]clock\b|(?:gmt|utc|bst|cet|cest|est|edt|pst|pdt)\b"
+TIME = (r"\s{0,2}(?:[ap]\.?m\b\.?|o['’]clock\b|(?:gmt|utc|bst|cet|cest|est|edt|pst|pdt)\b"
         r"|(?:noon|midnight)\b)")
 DMONTH = (r"(?:st|nd|rd|th)?,?" + SP + r"+(?:of" + SP + r"+)?(?P<mword>" + _MONTHS + r")\b\.?"
           r"(?:,?" + SP + r"+[0-9]{4}\b)?")
-CHAIN = r"(?:[-/][0-9]+){2,}|/[0-9]+|:[0-9]"
+# identifiers: "2023-02-15", "2018–23–51", "202–493–2251", "206–231– \n3195", "9/11", "10:30"
+CHAIN = r"(?:[-–‑/][ \n]{0,2}[0-9]+){2,}|/[0-9]+|:[0-9]"
 VCUR = SP + r"+of" + SP + r"+(?P<vcurname>" + _CUR_NAMES + r")\b"
 FUNIT = (SP + r"+(?:of" + SP + r"+)?an?" + SP + r"+(?P<funitname>percentage" + SP + r"+points?"
          r"|basis" + SP + r"+points?|" + _UNIT_TRIE + r")(?![\w°-])")
@@ -99,14 +100,14 @@ _REV_CODES = "|".join(c[::-1] for c in sorted(c.lower() for c in L.CURRENCY_CODE
 LEFT = re.compile(
     r"(?P<sign>[-−–](?=[\s(\[=" + _SYM + r"]|$))?"
     r"(?P<cur>" + SP + r"?(?:" + _REV_CUR + r")(?![a-z])|" + SP + r"(?:" + _REV_CODES + r")(?![a-z]))?"
-    r"(?P<sym>" + SP + r"?[" + _SYM + r"](?![<>]))?"
+    r"(?P<sym>" + SP + r"?[" + _SYM + r"](?![<>])(?=[\s(\[]|$))?"
     r"(?P<art>\s+(?:a|na)(?!\w))?"
     r"(?P<qual>[“\"‘«]?\s+(?:" + _REV_QUALS + r")(?!\w))?"
     r"(?P<btw>\s+neewteb(?!\w))?"
     r"(?P<rfrom>\s+morf(?=\s+(?:gnignar|degnar|segnar|egnar|gniyrav|deirav)(?!\w)))?"
     r"(?P<frm>\s+morf(?!\w))?"
     r"(?P<month>,?" + SP + r"+\.?(?:" + trie([m.lower()[::-1] for m in L.MONTHS]) + r")(?![a-z]))?"
-    r"(?P<pw>[(\[“\"‘'’]*[ \u00a0\t]*[^\s]{1,40})?"
+    r"(?P<pw>[(\[“\"‘'’]*[ \u00a0\t]*\n?[ \u00a0\t]*[^\s]{1,40})?"
 )
 LG = {name: i for name, i in LEFT.groupindex.items()}
 CUR_PREFIX_LOWER = _CUR_PREFIX_LOWER
@@ -118,9 +119,18 @@ RATE = re.compile(
     r"|[ \u00a0]?/[ \u00a0]?(?P<s>(?i:" + trie(L.RATE_NOUNS) + r"))\b")
 NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
 NEXT_WORDS = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*(?:[ \u00a0]+[A-Za-z][\w'’-]*){0,5})")
-LIST_MARK = re.compile(r"[.)]?[ \t\u00a0]+[A-Z]|[.)][ \t\u00a0]")
+LIST_MARK = re.compile(r"[.):]?[\s\x00-\x1f•·▪◦‣∙]+[A-Z]|[.):][ \t\u00a0]")
 SECTION = re.compile(r"[0-9]+(?:\.[0-9]+)+")
 LABEL_LIST = re.compile(
-    r"[a-z]?\)?(?:[ \u00a0]*(?:,|and|&|–|-|to|or)[ \u00a0]*\(?[0-9]+(?:\.[0-9]+)*[a-z]?\)?(?![0-9]))*")
+    r"[a-z]?\)?(?:\s*(?:,\s*(?:and|or|&)?|and|&|–|-|to|or)\s*\(?[0-9]+(?:\.[0-9]+)*[a-z]?\)?(?![0-9]))*")
+URLISH = re.compile(r"://|www\.|@|[a-z0-9]\.(?:com|org|net|gov|edu|int|info|io|co|uk|de|fr|eu)\b"
+                    r"|[?&][a-z_]+=")
+# street addresses: "441 G Street NW", "2200 South 216th St."
+ADDRESS_AFTER = re.compile(
+    r"(?:\s+[A-Z0-9][\w.]*){0,3}\s+(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|Lane|"
+    r"Drive|Place|Square|Plaza|Highway)(?![A-Za-z])")
+AREA_CODE_BEFORE = re.compile(r"\([0-9]{3}\) $")
+# legal citations: "14 CFR 11.43", "5 U.S.C. 552"
+LEGAL_AFTER = re.compile(r"\s+(?:CFR|C\.F\.R\.|U\.S\.C\.|USC|FR|Stat\.|U\.S\.)(?![A-Za-z])")
 PHONE_REST = re.compile(r"(?:[ \u00a0\-.()]{1,2}[0-9]{2,})+")
 WORD_TOKEN = re.compile(r"[a-z]+")
