@@ -467,3 +467,40 @@ def test_a_pdf_shows_its_first_page_before_its_text_is_read(make_window, qtbot, 
     s, e = select(w, "12%")
     press(qtbot, w, "m")
     assert figure_by_text(w, "12%").page == 9
+
+
+def test_a_note_being_typed_is_saved_when_the_window_closes(win, make_window, qtbot, sample_path):
+    select(win, "$79 million")
+    press(qtbot, win, "m")
+    win.actions.edit_note.trigger()
+    assert win.editor.note.hasFocus() or win.editor.note.isVisible()
+    qtbot.keyClicks(win.editor.note, "3.6 quadrillion rials is about $86 million")
+    win.close()  # before the typing pause that saves it
+    w2 = make_window()
+    open_and_wait(qtbot, w2, sample_path)
+    assert figure_by_text(w2, "$79 million").note == "3.6 quadrillion rials is about $86 million"
+    # typing a note is one undo step
+    w2.go_to_figure(figure_by_text(w2, "$79 million").id)
+    w2.editor.note.setFocus()
+    qtbot.keyClicks(w2.editor.note, " (check)")
+    w2.editor.commit_note()
+    w2.undo()
+    assert figure_by_text(w2, "$79 million").note == "3.6 quadrillion rials is about $86 million"
+
+
+def test_right_click_in_the_text_offers_the_marking_actions(win, qtbot):
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    select(win, "1500")
+    edit = win.reader.edit
+    ev = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, edit.viewport().rect().center(),
+                           edit.viewport().mapToGlobal(edit.viewport().rect().center()))
+    edit.contextMenuEvent(ev)
+    menus = [m for m in QApplication.topLevelWidgets() if isinstance(m, QMenu) and m.isVisible()]
+    assert menus
+    names = [a.objectName() for a in menus[-1].actions()]
+    assert names[:2] == ["mark_figure", "new_speaker"]
+    menus[-1].actions()[0].trigger()
+    assert figure_by_text(win, "1500").value == 1500
+    menus[-1].close()

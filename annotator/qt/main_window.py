@@ -246,6 +246,10 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(self._about)
         for act in a:
             self.addAction(act)  # shortcuts work even when a dock or the toolbar is hidden
+        self.reader.context_actions = [a.mark_figure, a.new_speaker, a.attribute_states, a.attribute_relays,
+                                       a.mark_evidence, a.delete_figure]
+        self.figures.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.figures.table.customContextMenuRequested.connect(self._figures_menu)
 
     def _connect_view(self, view) -> None:
         view.figureActivated.connect(lambda fid: self.set_current_figure(fid, "view"))
@@ -542,6 +546,7 @@ class MainWindow(QMainWindow):
         self.show_document(doc_id)
         if path is not None:
             settings.add_recent(path)
+        self.focus_document()  # single-key shortcuts (M, A, E…) work at once
         warnings = list(getattr(document, "warnings", None) or [])
         if warnings:
             self.notice.show_message(" ".join(warnings))
@@ -565,6 +570,7 @@ class MainWindow(QMainWindow):
             self.opened.emit("")
             return
         self.show_document(docs[0].id)
+        self.focus_document()
         self.opened.emit(docs[0].id)
 
     def set_store(self, store: AnnotationStore, doc_id: str | None) -> None:
@@ -1116,6 +1122,18 @@ class MainWindow(QMainWindow):
         if self._need_figure() is not None:
             self.editor_dock.show()
             self.editor.focus_note()
+
+    def _figures_menu(self, pos) -> None:
+        if self.current_figure() is None:
+            return
+        menu = QMenu(self)
+        menu.addAction(self.actions.edit_value)
+        menu.addAction(self.actions.edit_note)
+        menu.addMenu(self.menus["Figure/Set &verdict"])
+        menu.addSeparator()
+        menu.addAction(self.actions.delete_figure)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.figures.table.viewport().mapToGlobal(pos))
 
     def _show_figures_of(self, speaker_id: str) -> None:
         self.figures_dock.show()

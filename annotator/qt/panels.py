@@ -105,7 +105,7 @@ class FigureEditor(QWidget):
         self.note.setFixedHeight(58)
         self._note_timer = QTimer(self)
         self._note_timer.setSingleShot(True)
-        self._note_timer.setInterval(700)
+        self._note_timer.setInterval(400)
         self._note_timer.timeout.connect(self.commit_note)
 
         rng = QHBoxLayout()

@@ -137,6 +137,16 @@ class ReaderTextEdit(QTextEdit):
         if self.viewportMargins().left() != side:
             self.setViewportMargins(side, 0, side, 0)
 
+    def contextMenuEvent(self, event) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        actions = [a for a in self._owner.context_actions if a.isEnabled()]
+        if actions:
+            first = menu.actions()[0] if menu.actions() else None
+            menu.insertActions(first, actions)
+            menu.insertSeparator(first)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(event.globalPos())
+
     def viewportEvent(self, event):
         if event.type() == QEvent.Type.ToolTip:
             tip = self._owner.tooltip_at(event.pos())
@@ -175,6 +185,7 @@ class ReaderView(QWidget):
         rule.setStyleSheet("color: palette(midlight);")
         lay.addWidget(rule)
         lay.addWidget(self.edit, 1)
+        self.context_actions: list = []  # offered first in the right-click menu (set by the window)
         self._point_size = BASE_POINT_SIZE
         self._text = ""
         self._map = Utf16Map("")
