@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self._progress: QProgressDialog | None = None
         self._queue: list[tuple[Path, str, str | None]] = []
         self._deferred = False  # a loaded document waits for its annotation file to open
+        self._closed = False
         self._passwords: dict[str, str] = {}  # sha256 -> password, for this session only
         self.pdf_view = None
 
@@ -517,6 +518,8 @@ class MainWindow(QMainWindow):
 
     def _finish_deferred(self, job: LoadJob) -> None:
         self._deferred = False
+        if self._closed:
+            return
         try:
             if not self.use_document(job.document, job.purpose, job.path) and self.store is None:
                 self.reader.clear()
@@ -1194,6 +1197,7 @@ class MainWindow(QMainWindow):
             self.open_paths(paths)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self.editor.commit_note()
         self._queue.clear()
         if self._job is not None:
