@@ -212,3 +212,30 @@ def test_disk_full_gives_a_clear_message(store):
     with pytest.raises(StoreError, match="disk is full"):
         store.add_document(fake_document("y" * 200000))
     assert store.documents() == []
+
+
+def test_listeners_hear_changes_only_after_commit(store):
+    heard = []
+    store.subscribe(lambda table, op, payload: heard.append((table, op)))
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add(Speaker(name="ghost"))
+            raise RuntimeError
+    assert heard == []
+    with store.transaction():
+        store.add(Speaker(name="MEK"))
+        assert heard == []  # not yet committed
+    assert heard == [("speakers", "add")]
+
+
+def test_inspecting_a_shared_file_leaves_no_side_files(store, tmp_path):
+    path = store.path
+    store.add(Speaker(name="MEK"))
+    store.close()
+    assert not path.with_name(path.name + "-wal").exists()
+    before = digest(path)
+    inspect_file(path)
+    with AnnotationStore.open(path, readonly=True) as ro:
+        assert [s.name for s in ro.speakers()] == ["MEK"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    assert digest(path) == before

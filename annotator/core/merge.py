@@ -799,7 +799,7 @@ def merge_files(
     if progress is not None:
         progress(steps, steps, "Done")
     if not dry_run and report.changed:
-        emit = getattr(store, "_emit", None)
+        emit = getattr(store, "notify", None)
         if emit is not None:
             for table in ("documents", *TABLES, "conflicts"):
                 emit(table, "reload", report)

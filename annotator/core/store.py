@@ -173,6 +173,11 @@ def m001_initial(db: sqlite_utils.Database):
     )
 
 
+@migrations()
+def m002_conflict_lookup(db: sqlite_utils.Database):
+    db["conflicts"].create_index(["table_name", "record_id", "resolved"], if_not_exists=True)
+
+
 #: names of every migration this version knows, in order
 KNOWN_MIGRATIONS = [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
 SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
@@ -211,6 +216,8 @@ def inspect_file(path: str | os.PathLike) -> dict:
         raise StoreError(f"“{name}” is empty: it is not an annotation file.")
     if not head.startswith(_SQLITE_MAGIC):
         raise StoreError(f"“{name}” is not an annotation file (it is not a SQLite database).")
+    sidecars = [p.with_name(p.name + suffix) for suffix in ("-wal", "-shm")]
+    existed = [s.exists() for s in sidecars]
     try:
         conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -252,6 +259,7 @@ def inspect_file(path: str | os.PathLike) -> dict:
             raise StoreError(f"“{name}” is damaged or not an annotation file ({exc}).") from None
     finally:
         conn.close()
+        _remove_new_sidecars(sidecars, existed)
     unknown = [a for a in applied if a not in KNOWN_MIGRATIONS]
     if unknown or user_version > SCHEMA_VERSION:
         raise StoreError(
@@ -284,6 +292,8 @@ class AnnotationStore:
         self.author = author
         self.readonly = readonly
         self._listeners: list[Listener] = []
+        self._pending: list[tuple] = []
+        self._sidecars: tuple | None = None
         self._depth = 0
 
     # -- opening ------------------------------------------------------------
@@ -299,6 +309,8 @@ class AnnotationStore:
             raise StoreError(f"“{p.name}” does not exist.")
         elif not p.parent.exists():
             raise StoreError(f"Cannot create “{p.name}”: the folder {p.parent} does not exist.")
+        sidecars = [p.with_name(p.name + suffix) for suffix in ("-wal", "-shm")]
+        existed = [s.exists() for s in sidecars]
         try:
             if readonly:
                 conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
@@ -313,6 +325,8 @@ class AnnotationStore:
         except sqlite3.Error as exc:
             raise StoreError(f"Cannot open “{p.name}”: {exc}.") from None
         store = cls(p, conn, author, readonly)
+        if readonly:
+            store._sidecars = (sidecars, existed)
         if not readonly:
             try:
                 store._migrate(new=not exists)
@@ -350,10 +364,9 @@ class AnnotationStore:
 
     def close(self) -> None:
         if self.conn is not None:
-            with contextlib.suppress(sqlite3.Error):
-                if not self.readonly:
-                    self.conn.execute("PRAGMA optimize")
             self.conn.close()
+            if self._sidecars:
+                _remove_new_sidecars(*self._sidecars)
             self.conn = None  # type: ignore[assignment]
 
     def __enter__(self):
@@ -371,9 +384,25 @@ class AnnotationStore:
         with contextlib.suppress(ValueError):
             self._listeners.remove(listener)
 
+    def notify(self, table: str, op: str, payload=None) -> None:
+        """Tell listeners about a change (after the enclosing transaction commits)."""
+        self._emit(table, op, payload)
+
     def _emit(self, table: str, op: str, payload) -> None:
+        if not self._listeners:
+            return
+        if self._depth:
+            # inside a transaction: listeners hear it once the data is committed (never on rollback)
+            self._pending.append((table, op, payload))
+            return
         for fn in list(self._listeners):
             fn(table, op, payload)
+
+    def _flush_events(self) -> None:
+        pending, self._pending = self._pending, []
+        for table, op, payload in pending:
+            for fn in list(self._listeners):
+                fn(table, op, payload)
 
     # -- transactions ---------------------------------------------------------
 
@@ -386,9 +415,11 @@ class AnnotationStore:
             name = f"sp{self._depth}"
             self.conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
+            queued = len(self._pending)
             try:
                 yield
             except BaseException:
+                del self._pending[queued:]
                 self.conn.execute(f"ROLLBACK TO {name}")
                 self.conn.execute(f"RELEASE {name}")
                 raise
@@ -406,6 +437,7 @@ class AnnotationStore:
             yield
             self.conn.execute("COMMIT")
         except BaseException as exc:
+            self._pending.clear()
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
@@ -413,6 +445,7 @@ class AnnotationStore:
             raise
         finally:
             self._depth = 0
+        self._flush_events()
 
     # -- file info --------------------------------------------------------------
 
@@ -733,6 +766,15 @@ class AnnotationStore:
         out["conflicts"] = self.conn.execute("SELECT count(*) FROM conflicts WHERE resolved = 0").fetchone()[0]
         out["documents"] = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         return out
+
+
+def _remove_new_sidecars(sidecars: list[Path], existed: list[bool]) -> None:
+    """A read-only look at a WAL file makes SQLite create empty -wal/-shm files: remove the ones we made."""
+    for path, was_there in zip(sidecars, existed):
+        if not was_there:
+            with contextlib.suppress(OSError):
+                if path.exists() and (path.name.endswith("-shm") or path.stat().st_size == 0):
+                    path.unlink()
 
 
 _EDITABLE: dict[type, frozenset] = {}
