@@ -1,0 +1,1967 @@
+"""Speaker suggestions for figures, from the attribution cues in the text.
+
+The engine reads a document once (:class:`AttributionEngine`) and finds *relations*:
+a cue ("said", "according to", a quotation's attribution), its source mention and the
+content span the cue covers. A figure gets the speaker of the innermost relation whose
+content holds it ("states"), then the speakers of enclosing relations that pass the
+claim on ("relays": a quotation that contains a reported statement, "X reminds the
+claims of Y", ", Roydad 24 adds"). With no cue, the document's own voice.
+
+Rules, in the order they are tried for a figure:
+
+1. reported speech in the figure's sentence: "X said (that) …", "…, X said", "said X",
+   "according to X", "X, a spokesman for Y, …", participles ("…, saying …"), "in a new poll";
+2. quotations: the cue right after the closing mark (", X adds"), or before the opening
+   mark in the same sentence ("X wrote: “…”"); a quotation with no cue continues the
+   previous speaker (same paragraph, or the last speaker of the previous paragraph; a
+   pull quote takes the speaker of the passage it repeats);
+3. relays: a relation whose content holds another relation's cue near its start, any
+   quotation holding a cue, and explicit relay verbs ("reminds the claims of");
+4. carry-over: a sentence without a cue after a "said" sentence of the same paragraph
+   (not after "according to", not after "In other words"/"But"/"However");
+5. "This number was later confirmed by X" adds X as "confirms" (or "disputes").
+
+Names: titles go to the affiliation ("Tunisian Prime Minister"), appositives too
+("Mehdi Hajian, the spokesman of FARAJA, …"); pronouns, surnames, acronyms and
+definite descriptions ("the state-affiliated outlet") resolve to an earlier mention.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from annotator.core.attribution_text import (
+    DAYS_MONTHS,
+    DOC_NOUNS,
+    KNOWN_OUTLETS,
+    NAME_RE,
+    NON_NAMES,
+    ORG_WORDS,
+    OUTLET_CONTEXT,
+    OUTLET_WORDS,
+    PERSON_ROLE_WORDS,
+    PRONOUNS,
+    SPEAKER_NOUNS,
+    TITLES,
+    Mention,
+    Quote,
+    TextIndex,
+    classify_name,
+    is_cap,
+    name_mentions,
+    norm_token,
+    split_title,
+)
+
+__all__ = [
+    "SpeakerCandidate",
+    "SpeakerMatch",
+    "Relation",
+    "AttributionEngine",
+    "attribute",
+    "find_attributions",
+    "match_speaker",
+    "guess_kind",
+    "normalize_name",
+]
+
+# --------------------------------------------------------------------------- public records
+
+
+@dataclass
+class SpeakerCandidate:
+    name: str | None  # None = the document's own voice
+    kind: str  # "person" | "organisation" | "outlet" | "anonymous" | "document"
+    role: str  # "states" | "relays" | "confirms" | "disputes"
+    evidence_start: int | None  # code-point span of the cue
+    evidence_end: int | None
+    affiliation: str | None = None
+    confidence: float = 0.5
+    rule: str = ""  # which rule produced it (for the UI's "why" and for debugging)
+
+
+@dataclass
+class SpeakerMatch:
+    speaker_id: str
+    score: float
+    exact: bool  # same name or a known alias; otherwise a fuzzy proposal to confirm
+
+
+@dataclass
+class Speaker:
+    name: str | None
+    kind: str
+    affiliation: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Relation:
+    """One attribution found in the text."""
+
+    cue_start: int
+    cue_end: int
+    source_start: int | None  # the source as written ("he", "Mr. Marcus", "officials")
+    source_end: int | None
+    contents: list[tuple[int, int]]
+    speaker: Speaker
+    mode: str  # say | according | participle | quote | relay | poll | continuation | passive
+    confidence: float
+    role: str = "states"
+    relays: bool = False  # an explicit relay cue ("reminds the claims of")
+    nested_ok: bool = True  # may relay an embedded cue found near the start of its content
+    evidence: tuple[int, int] = (0, 0)
+
+    def covers(self, s: int, e: int) -> bool:
+        mid = (s + e) / 2
+        return any(a <= mid < b or (a <= s and e <= b) for a, b in self.contents)
+
+    def size(self) -> int:
+        return sum(b - a for a, b in self.contents)
+
+
+# --------------------------------------------------------------------------- cue lexicon
+
+_STRONG = """said says say saying told tells telling announced announces announcing wrote writes writing
+added adds adding underlined underlines underlining stressed stresses stressing explained explains explaining
+argued argues arguing insisted insists insisting warned warns warning stated declared declares declaring
+acknowledged acknowledges acknowledging admitted admits admitting confirmed confirms confirming denied denies
+denying disputed disputes predicted predicts predicting revealed reveals revealing contended contends asserted
+asserts asserting emphasized emphasised emphasizes emphasises emphasizing recalled recalls recounted recounts
+vowed vows conceded concedes testified alleged alleges alleging tweeted tweets replied replies responded
+answered complained complains boasted boasts cautioned cautions disclosed discloses continued
+acknowledge admit announce argue claim contend declare deny explain insist maintain predict recall reveal
+stress warn write""".split()
+_WEAK = """claimed claims claiming estimated estimates estimating reported reports reporting noted notes noting
+indicated indicates indicating suggested suggests show showed shows showing found finds calculated calculates
+observed asked asks described describes cited cites citing quoted believes believe believed thinks think
+thought expects expected fears feared hopes hoped worries worried touted touts highlighted highlights
+highlighting listed lists projected forecast forecasts speculated suspect suspects accused accuses accuse
+maintained maintains referenced identified concluded determined counted tallied documented""".split()
+_MULTI = [
+    r"pointed out", r"points out", r"called for", r"calls for", r"put the (?:number|figure|toll|cost|total) at",
+    r"puts the (?:number|figure|toll|cost|total) at", r"(?:was|were|is|are) the first to (?:announce|report|reveal|say)",
+]
+_PARTICIPLES = {w for w in _STRONG + _WEAK if w.endswith("ing")}
+_DISPUTE = {"denied", "denies", "denying", "disputed", "disputes", "deny"}
+_STRONG_SET = set(_STRONG) | {"pointed out", "points out"}
+_VERBS = sorted(set(_STRONG + _WEAK), key=len, reverse=True)
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex alternation factored by common prefixes (much faster than a flat alternation)."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        end = "" in node
+        alts = [re.escape(ch) + walk(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if end else body
+
+    return walk(tree)
+
+
+CUE_RE = re.compile(
+    r"(?<![\w'’-])(?:" + "|".join(_MULTI) + "|" + _trie_pattern(_VERBS) + r")(?![\w'’-])"
+)
+ACCORDING_RE = re.compile(r"(?<![\w-])[Aa]ccording to(?![\w-])")
+POLL_RE = re.compile(
+    r"(?<![\w-])(?:[Ii]n|[Bb]y)\s+((?:a|an|the|one|another|its|their|his|her|this|that)\s+"
+    r"(?:[\w’'.-]+\s+){0,5}?(?:poll|polls|survey|study|report|analysis|census|review|assessment|audit|memo))"
+    r"(?:\s+(?:released|published|conducted|issued|out)\s+(?:on\s+)?[A-Z]\w+)?(?![\w-])"
+)
+POSSESSIVE_RE = re.compile(
+    r"(?<![\w'’-])((?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.-]*)['’]s\s+(?:(?:own|latest|new|earlier|original)\s+)?"
+    r"(claims?|assertions?|statements?|estimates?|arguments?|contention|remarks?|comments?|calculations?|"
+    r"projections?|forecasts?|analysis|account|testimony|tally|count)\b(?:\s+that\b)?"
+)
+CAME_FROM_RE = re.compile(
+    r"(?<![\w-])(?:figures?|numbers?|estimates?|data|statistics?|claims?|counts?|tally|total)[\"”’']?\s+"
+    r"(?:(?:originally|actually|reportedly|also)\s+)?(?:comes?|came|come|originated|originates)\s+from\s+"
+)
+RELAY_RE = re.compile(
+    r"(?<![\w-])(reminds|reminded|recalls|recalled|cites|cited|citing|quotes|quoted|quoting|repeats|repeated|"
+    r"echoes|echoed|relays|relayed)\s+(?:the\s+)?(?:claims?|words|statements?|remarks|comments|figures?|estimates?|"
+    r"numbers?|data|account)\s+(?:of|by|from)\s+"
+)
+CONFIRM_PASSIVE_RE = re.compile(
+    r"(?<![\w-])(?:[Tt]his|[Tt]hat|[Tt]he|[Tt]hese|[Tt]hose)\s+(?:number|numbers|figure|figures|estimate|count|toll|"
+    r"tally|data|claim|statistic|statistics|report)\s+(?:was|were|has been|have been|is|are)\s+"
+    r"(?:(?:later|since|also|independently|then|subsequently)\s+)?"
+    r"(confirmed|corroborated|verified|backed up|disputed|denied|rejected|contested|questioned|challenged)\s+by\s+"
+)
+CONFIRM_ACTIVE_RE = re.compile(
+    r"(?<![\w-])(?:(?:later|since|also|independently|then|subsequently)\s+)?"
+    r"(confirmed|corroborated|verified|disputed|denied|rejected|contested|questioned|challenged)\s+"
+    r"(?:this|that|the|these|those)\s+(?:number|numbers|figure|figures|estimate|count|toll|tally|claim|data)\b"
+)
+_DOC_ALT = "|".join(sorted(DOC_NOUNS, key=len, reverse=True))
+_DOC_NP_RE = re.compile(r"\s*((?:The|A|An|This|That|Its|Their)\s+(?:[\w’'-]+\s+){0,3}?(?:" + _DOC_ALT + r"))\b")
+_DOC_BY_RE = re.compile(r"^(?:(?:the|a|an|new|latest|recent)\s+)*(?:[\w’'-]+\s+){0,2}?(?:" + _DOC_ALT
+                        + r")\s+(?:by|from|of)\s+(?:the\s+)?([A-Z+].*)$", re.I)
+_CONFIRM_HINT = re.compile(r"confirmed|corroborated|verified|backed up|disputed|denied|rejected|contested|"
+                           r"questioned|challenged")
+_POLL_HINT = re.compile(r"poll|survey|stud|report|analys|census|review|assessment|audit|memo")
+_RELAY_HINT = re.compile(r"remind|recall|cite|citing|quot|repeat|echo|relay")
+_SOURCE_HINT = re.compile(r"\n\s*(?:Sources?|SOURCES?|Data|Source of data)\s*:")
+SOURCE_LINE_RE = re.compile(r"\s*(?:Sources?|SOURCES?|Data|Source of data)\s*:\s*(.+?)\s*$")
+_BULLET_RE = re.compile(r"\s*(?:[-•*▪–]|\d{1,2}[.)])\s")
+_CONFIRM_WORDS = {"confirmed", "corroborated", "verified", "backed up"}
+_INVERTING = frozenset("""said says say added adds wrote writes explained explains continued noted notes argued
+argues insisted insists warned warns stressed stresses recalled recalls replied asked asks declared declares
+claimed claims estimated estimates reported reports observed concluded""".split())
+_OBJECT_VERBS = frozenset("""announced announces announce declared declares revealed reveals disclosed discloses
+acknowledged admitted denied confirmed touted touts highlighted highlights described describes cited cites
+boasted""".split())
+_SPEECH_VERBS = frozenset("""said says say told tells added adds explained explains noted notes argued argues
+stressed stresses insisted insists wrote writes warned warns recalled recalls recounted recounts continued
+saying adding explaining noting arguing insisting writing""".split())
+_FINITE = frozenset("""had has have is are was were will would could can may might should must did does do
+been be""".split())
+_FUNCTION_BEFORE_SUBJECT = frozenset("""that which who and but or while because as when if so than where though
+although since after before until unless whether then also said says according""".split())
+_ADDITIVE_START = re.compile(
+    r"\s*[\"“]?(?:A further|Another|In addition|Additionally|Also|It also|They also|The (?:report|study|survey|"
+    r"data|analysis|poll) also)\b"
+)
+
+_DET_BEFORE_NOUN = frozenset(
+    """the a an his her its their our my your this these those such no some any every each recent latest
+    previous earlier official initial early first media press police other new local news of in on at for
+    with by from to another same own several many most more further whose""".split()
+)
+_BE = frozenset("is are was were be been being 's".split())
+_SKIP_LEFT = frozenset(
+    """also then later previously recently still further again quickly repeatedly openly once reportedly
+    publicly privately earlier first has have had would will could may might should can did does do never
+    already just now initially subsequently separately similarly too today yesterday not often frequently
+    long flatly specifically simply immediately ultimately clearly""".split()
+)
+_TIME_WORDS = frozenset("week month year weekend morning evening night".split()) | DAYS_MONTHS
+_APPOS_START = frozenset(
+    """the a an who which whose a.k.a aka also formerly now then one his her its their both each currently
+    himself herself itself president chief head director member fellow""".split()
+)
+_STOP_LEFT = frozenset(
+    """that which who whom whose and but while because as when if so than where though although since
+    after before until unless whether or nor yet is are was were be been has have had do does did will would
+    can could may might must should shall not no said says told asked""".split()
+)
+_NP_PREPS = frozenset("of for at in from by with on".split())
+_ADVERBIAL_START = frozenset("in on at during after before speaking asked reached interviewed writing".split())
+_NP_DETS = frozenset("the a an one some most many several two three other its his her their our".split())
+_MODIFIER_OK = frozenset("press news state senior local former top chief federal national".split())
+_TRAILING_OK = re.compile(
+    r"\s*(?:(?:in|on|at|during|last|this|earlier|later|of|to|about|from|via|through|with|when|after|before|"
+    r"while|recently|today|yesterday|on|afterwards|too|again|as well)\b[^.;:!?“\"]{0,80})?[.!?;]?[\"”’]?\s*$"
+)
+_WORD_RE = re.compile(r"\+?[\w\u00C0-\u024F][\w\u00C0-\u024F'’.&\-/+]*|[,;:()“”\"—–\[\]]")
+_FIRST_PERSON = frozenset({"i", "we", "us", "me", "our"})
+_NO_CARRY_START = re.compile(
+    r"\s*[\"“]?(?:In other words|But|However|Yet|Still|Meanwhile|By contrast|In contrast|That said|Even so|"
+    r"On the other hand|Nevertheless|Nonetheless|In fact|Indeed|Overall)\b"
+)
+_DEFINITE_RE = re.compile(
+    r"^(?:the|this|that)\s+(?:[\w’'-]+\s+){0,3}?([a-z][\w-]*)$", re.I
+)
+_INDEF_DOC_RE = re.compile(r"^(?:a|an|one|another)\s+(?:[\w’'-]+\s+){0,3}?([a-z]+)$", re.I)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _strip_diacritics(s: str) -> str:
+    if s.isascii():
+        return s
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+_PUNCT_RE = re.compile(r"[^\w\s]")
+_WS_RE = re.compile(r"\s+")
+_NORM_TITLES = frozenset(t.rstrip(".") for t in TITLES if len(t) <= 4) | {"mister", "doctor"}
+
+
+def normalize_name(name: str) -> str:
+    """Case, diacritics, punctuation and leading article folded: "The People’s Mojahedin" -> "peoples mojahedin"."""
+    s = _strip_diacritics(name).casefold().replace("’", "'")
+    s = s.replace("'s ", " ").replace("'s", "").replace("-", " ")
+    s = _PUNCT_RE.sub(" ", s)
+    s = _WS_RE.sub(" ", s).strip()
+    if s.startswith(("the ", "a ", "an ")):
+        s = s.split(" ", 1)[1]
+    return s
+
+
+def _strip_titles(norm: str) -> str:
+    toks = norm.split()
+    while len(toks) > 1 and toks[0] in _NORM_TITLES:
+        toks = toks[1:]
+    return " ".join(toks)
+
+
+def _acronym(norm: str) -> str:
+    stop = {"of", "and", "the", "for", "in", "on", "at", "de", "la", "&"}
+    return "".join(t[0] for t in norm.split() if t not in stop and t)
+
+
+def guess_kind(name: str, context: str = "") -> str:
+    """Rough kind of a speaker name: person, organisation, outlet, anonymous (or document for no name)."""
+    if not name:
+        return "document"
+    toks = name.split()
+    low = [norm_token(t) for t in toks]
+    if low and low[0] in ("a", "an", "one", "some", "several", "many", "most", "two", "three", "other", "unnamed",
+                          "anonymous", "senior", "local", "two") and not any(is_cap(t) for t in toks[1:2]):
+        return "anonymous"
+    caps = [t for t in toks if is_cap(t) and norm_token(t) not in NON_NAMES]
+    if not caps:
+        if any(t in OUTLET_WORDS for t in low) and ("news" in low or "media" in low):
+            return "outlet"
+        if low and low[-1] in DOC_NOUNS:
+            return "organisation"
+        return "anonymous"
+    if " ".join(low) in KNOWN_OUTLETS or any(t in OUTLET_WORDS for t in low):
+        if not any(t in ("ministry", "department", "party", "university", "union") for t in low):
+            return "outlet"
+    if any(t in ORG_WORDS for t in low):
+        return "organisation"
+    if context and OUTLET_CONTEXT.search(context):
+        return "outlet"
+    if any(t.isdigit() for t in low):
+        return "outlet"
+    title, rest = split_title(toks)
+    if title:
+        return "person"
+    if len(toks) == 1 and (toks[0].isupper() or "/" in toks[0]) and len(toks[0]) >= 2:
+        return "organisation"
+    if low[-1] in DOC_NOUNS:
+        return "organisation"
+    if 2 <= len(toks) <= 4 and all(is_cap(t) or t.lower() in ("al-", "bin", "de", "van", "von") for t in toks):
+        return "person"
+    if len(toks) == 1:
+        return "person"
+    return "organisation"
+
+
+# --------------------------------------------------------------------------- engine
+
+
+@dataclass
+class _Entity:
+    name: str
+    kind: str
+    affiliation: str | None
+    aliases: set[str] = field(default_factory=set)
+    tokens: tuple[str, ...] = ()
+
+
+class AttributionEngine:
+    """Finds the attribution relations of one text and answers per-figure questions."""
+
+    def __init__(self, text: str, focus: list[tuple[int, int]] | None = None):
+        self.text = text
+        self.ix = TextIndex(text)
+        # the figures being attributed, by paragraph: cues elsewhere are not read (see _focus_sentences)
+        self._focus: dict[int, list[int]] | None = None
+        self._para_keep: dict[int, set[int] | None] = {}
+        self._para_rel: dict[int, list[Relation]] = {}
+        self._busy: set[int] = set()
+        self._remembered: set[tuple[int, int]] = set()
+        self._searched: dict[str, int] = {}
+        self._learning = False
+        self._source_lines: list[int] | None = None
+        self._para_mentions: dict[int, list[Mention]] = {}
+        self._spans_cache: dict[int, list[tuple[int, int]]] = {}
+        self._mention_cache: dict[int, list[Mention]] = {}
+        self._quote_rel: dict[int, Relation | None] = {}
+        self._entities: list[tuple[int, _Entity]] = []  # (position, entity) of speakers found so far
+        self._entity_upto = -1  # paragraphs whose mentions are registered
+        self._by_token: dict[str, list[_Entity]] = {}
+        self._by_norm: dict[str, _Entity] = {}
+        self._speakers_seen: list[tuple[int, Speaker, str | None]] = []  # (pos, speaker, NP head)
+        self._seen_by_para: dict[int, list[tuple[int, Speaker, str | None]]] = {}
+        if focus is not None:
+            self._focus = {}
+            self.add_focus(focus)
+
+    def add_focus(self, spans: list[tuple[int, int]]) -> None:
+        """More figures to attribute with this engine (a page at a time): paragraphs read for fewer
+        sentences than the new figures need are read again."""
+        if self._focus is None:
+            return
+        touched = set()
+        for a, b in spans:
+            pi = self.ix.para_index(a)
+            self._focus.setdefault(pi, []).append((a + b) // 2)
+            touched.add(pi)
+        for pi in touched:
+            if pi in self._para_rel:
+                old = self._para_keep.get(pi)
+                if old is not None and not self._focus_sentences(pi) <= old:
+                    del self._para_rel[pi]
+
+    # ------------------------------------------------------------------ relations per paragraph
+
+    def relations(self, pi: int) -> list[Relation]:
+        rel = self._para_rel.get(pi)
+        if rel is None:
+            if pi in self._busy:
+                return []
+            if len(self._busy) >= 3:
+                return []  # look-back depth reached: resolve from name mentions only
+            self._busy.add(pi)
+            try:
+                rel = self._find_relations(pi)
+            finally:
+                self._busy.discard(pi)
+            self._para_rel[pi] = rel
+        return rel
+
+    def all_relations(self) -> list[Relation]:
+        out = []
+        for pi in self.ix.para_keys():
+            out.extend(self.relations(pi))
+        return out
+
+    def _find_relations(self, pi: int) -> list[Relation]:
+        text = self.text
+        ps, pe = self.ix.para_span(pi)
+        rels: list[Relation] = []
+        keep = self._focus_sentences(pi)
+        self._para_keep[pi] = keep
+        starts = self.ix._sentences_of(pi) if keep is not None else None
+        # 1. verb cues
+        for m in CUE_RE.finditer(text, ps, pe):
+            if keep is not None and bisect.bisect_right(starts, m.start()) - 1 not in keep:
+                continue  # a sentence no figure depends on
+            r = self._verb_relation(m.start(), m.end(), m.group())
+            if r is not None:
+                rels.append(r)
+                self._remember(r)
+        para = text[ps:pe]
+        # 2. according to
+        for m in (ACCORDING_RE.finditer(text, ps, pe) if "ccording" in para else ()):
+            r = self._according_relation(m.start(), m.end())
+            if r is not None:
+                rels.append(r)
+        # 3. "in a new Fox News poll"
+        for m in (POLL_RE.finditer(text, ps, pe) if _POLL_HINT.search(para) else ()):
+            if any(r.source_start is not None and r.source_start <= m.start(1) < r.source_end for r in rels):
+                continue
+            r = self._poll_relation(m)
+            if r is not None:
+                rels.append(r)
+        # 3b. "Clinton's claim that …", "the ministry's estimate"
+        for m in (POSSESSIVE_RE.finditer(text, ps, pe) if ("'s " in para or "’s " in para) else ()):
+            r = self._possessive_relation(m)
+            if r is not None:
+                rels.append(r)
+        # 3c. "The “90 to 95 percent” figure came from the Clinton campaign"
+        for m in (CAME_FROM_RE.finditer(text, ps, pe) if " from " in para else ()):
+            ss, se = self.ix.sentence_span(m.start())
+            np_ = self._np_right(m.end(), se, loose=True)
+            if np_ is None:
+                continue
+            sp = self._resolve(np_[2], np_[0], np_[1], np_[3])
+            if sp is None or sp.name is None:
+                continue
+            head = text[ss : m.start()]
+            cut = max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind(" that "))
+            c0 = ss + (cut + 1 if cut >= 0 else 0)
+            r = Relation(m.start(), m.end(), np_[0], np_[1], [(c0, m.start())], sp, "according", 0.8,
+                         evidence=(m.start(), np_[1]))
+            rels.append(r)
+            self._remember(r)
+        # 4. relay verbs ("reminds the claims of Hassan Nowrozi")
+        for m in (RELAY_RE.finditer(text, ps, pe) if _RELAY_HINT.search(para) else ()):
+            rels.extend(self._relay_relations(m))
+        rels = self._dedupe(rels)
+        rels.sort(key=lambda r: r.cue_start)
+        for r in rels:
+            if r.mode != "say" or r.source_start is None:
+                self._remember(r)
+        # 5. quotations of this paragraph
+        for q in self.ix._quotes_of(pi):
+            qr = self._quote_relation(q, rels, pi)
+            self._quote_rel[q.start] = qr
+            if qr is not None:
+                rels.append(qr)
+        # 6. a cue ending the paragraph with a colon covers the list that follows
+        self._colon_list(pi, rels)
+        # 7. "Source: …" under a list or table
+        if self._source_line_near(pe) and (self._list_like(pi) or pe - ps < 200):
+            sl = self._source_line(pi)
+            if sl is not None:
+                rels.append(sl)
+        return rels
+
+    def _focus_sentences(self, pi: int) -> set[int] | None:
+        """Sentences (indexes in the paragraph) whose cues can matter for the figures being attributed:
+        a figure's sentence and the two before it (carry-over), and for a figure inside a quotation everything
+        up to the quotation's end (its cue and the speaker it may continue). A paragraph without figures,
+        read for look-back, keeps its last two sentences (the speaker a quotation may continue). None: all."""
+        if self._focus is None:
+            return None
+        figs = self._focus.get(pi)
+        starts = self.ix._sentences_of(pi)
+        n = len(starts)
+        if not figs:
+            return {n - 1, n - 2}
+        keep: set[int] = set()
+        for f in figs:
+            k = bisect.bisect_right(starts, f) - 1
+            keep.update((k, k - 1, k - 2))
+            q = self.ix.quote_at(f)
+            if q is not None:
+                end = q.close_mark if q.close_mark is not None else q.end
+                k2 = bisect.bisect_right(starts, end) - 1
+                keep.update(range(0, min(n, k2 + 2)))
+        return keep
+
+    @staticmethod
+    def _dedupe(rels: list[Relation]) -> list[Relation]:
+        seen = set()
+        out = []
+        for r in rels:
+            key = (r.cue_start, r.cue_end)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(r)
+        return out
+
+    # ------------------------------------------------------------------ verb cues
+
+    def _verb_relation(self, vs: int, ve: int, verb: str) -> Relation | None:
+        text = self.text
+        ss, se = self.ix.sentence_span(vs)
+        if vs < ss:
+            return None
+        words = _WORD_RE.findall(text[max(ss, vs - 40) : vs])
+        prev = words[-1].lower() if words else ""
+        if verb == "told" and prev == "all":
+            return None  # "All told, …"
+        first_word = verb.split()[0]
+        special_first = first_word in ("was", "were", "is", "are", "put", "puts")
+        if not special_first:
+            if prev in _DET_BEFORE_NOUN and not (prev == "to" and len(words) >= 3 and words[-2].lower() == "first") \
+                    and not (verb.endswith("ing") and prev in ("in", "by", "after", "before", "while", "when", "for")):
+                return None
+            if prev in _BE or (prev in _SKIP_LEFT and len(words) >= 2 and words[-2].lower() in _BE):
+                return self._passive_relation(vs, ve, verb)
+            if prev and prev[0].isdigit() and not (len(words) >= 2 and is_cap(words[-2])):
+                return None
+        weak = verb not in _STRONG_SET and not special_first
+        participle = verb.endswith("ing")
+        dispute = verb in _DISPUTE
+        # --- who is speaking
+        src = None
+        inverted = False
+        if not participle:
+            src = self._subject_left(ss, vs)
+        if src is None and not participle and verb in _INVERTING:
+            src = self._subject_right(ve, se)
+            inverted = src is not None
+        if participle and re.search(r"(?:\b(?:is|are|was|were|been|be)|['’](?:re|s))\s*$", text[max(ss, vs - 12) : vs]):
+            participle = False  # progressive: "they're saying", "is claiming"
+            m_be = re.search(r"(?:\s+(?:is|are|was|were|been|be)|['’](?:re|s))\s*$", text[max(ss, vs - 12) : vs])
+            src = self._subject_left(ss, max(ss, vs - 12) + m_be.start())
+            if src is None:
+                return None
+        elif participle:
+            src = self._participle_subject(ss, vs, se)
+        if src is None:
+            return None
+        s_start, s_end, np, appos = src
+        speaker = self._resolve(np, s_start, s_end, appos)
+        if speaker is None:
+            return None
+        if weak and not self._credible(np, speaker):
+            return None
+        # --- what is said
+        contents = []
+        after_from = ve
+        if inverted:
+            after_from = max(ve, s_end)
+        rest = text[after_from:se]
+        m_app = re.match(r"\s*,[^,.;“\"]{0,120},", rest) if inverted else None
+        if m_app:
+            after_from += m_app.end()
+            rest = text[after_from:se]
+        m_that = re.match(r"\s*(?:(?:in|on|at)\s[^,;:“\"]{0,60}?\s)?(?:that\b|:|,)?\s*", rest)
+        a_start = after_from + (m_that.end() if m_that else 0)
+        trailing = self._is_trailing(rest)
+        # "a decision he disclosed in an interview …": the verb's object is the noun before it
+        if not inverted and not participle and s_end >= vs - 24 and (np.lower() in PRONOUNS or is_cap(np.split()[0])) \
+                and self._reduced_relative(ss, s_start) and not re.match(
+                r"\s*(?:that\b|:|[“\"])", rest):
+            trailing = True
+        # "declared his retirement just three days before …": an object, not a clause
+        a_end = se
+        if verb in _OBJECT_VERBS and not inverted:
+            mo = re.match(r"\s*(?:his|her|its|their|a|an|the|this|these|our)\s", rest)
+            if mo:
+                cut = re.search(r"[,;.]|\s(?:just|in|on|at|during|before|after|since|when|while|as|because|with|"
+                                r"by|last|earlier|later)\s", rest[mo.end():])
+                if cut:
+                    a_end = after_from + mo.end() + cut.start()
+        left_edge = min(s_start, vs)
+        before_txt = text[ss:left_edge].rstrip()
+        preceded = bool(before_txt) and before_txt[-1] in ",”\"—–:’'"
+        if inverted:
+            if before_txt:
+                contents.append((ss, left_edge))
+            if (m_app or rest.lstrip().startswith(",")) and not trailing:
+                contents.append((a_start, se))  # "Currently, said Dr. X, the director, there are 70 children"
+        elif (trailing or (preceded and not rest.strip(" ,.;”\"’"))) and preceded:
+            contents.append((ss, left_edge))
+        elif preceded and rest.lstrip().startswith(","):
+            contents.append((ss, left_edge))  # parenthetical ", say economists,"
+            contents.append((a_start, se))
+        elif not trailing:
+            contents.append((a_start, a_end))
+        if not contents and trailing and before_txt and self.ix.quote_at(vs) is not None:
+            q = self.ix.quote_at(vs)
+            contents.append((max(ss, q.start), left_edge))  # "“It's like 60% black they're saying,”"
+        contents = [(a, b) for a, b in contents if b > a]
+        if not contents:
+            return None
+        conf = 0.85 if not weak else 0.7
+        if np.lower() in PRONOUNS:
+            conf -= 0.1
+        ev = (min(s_start, vs), max(s_end, ve))
+        if participle:
+            ev = (vs, ve)
+        mode = "participle" if participle else "say"
+        return Relation(
+            vs, ve, s_start, s_end, contents, speaker, mode, conf,
+            role="disputes" if dispute else "states", evidence=ev,
+        )
+
+    def _passive_relation(self, vs: int, ve: int, verb: str) -> Relation | None:
+        text = self.text
+        m = re.match(r"\s+by\s+", text[ve : ve + 8])
+        if not m:
+            return None
+        ss, se = self.ix.sentence_span(vs)
+        np_span = self._np_right(ve + m.end(), se)
+        if np_span is None:
+            return None
+        a, b, np, appos = np_span
+        speaker = self._resolve(np, a, b, appos)
+        if speaker is None:
+            return None
+        contents = [(ss, vs)]
+        if verb in _CONFIRM_WORDS or verb in _DISPUTE:
+            return None  # handled by the confirm/dispute rule
+        return Relation(vs, ve, a, b, contents, speaker, "passive", 0.7, evidence=(vs, b))
+
+    @staticmethod
+    def _is_trailing(rest: str) -> bool:
+        """What follows the cue is only an adverbial (", Essid declared in a televised address Wednesday.")."""
+        r = rest.strip()
+        if not r or r[0] in ".!?;" or not r.strip(".!?;”\"’ "):
+            return True
+        if r[0] == "," :
+            return False
+        if not _TRAILING_OK.match(rest):
+            return False
+        words = {w.lower() for w in r.split()}
+        return not (words & _FINITE) and "that" not in words
+
+    def _reduced_relative(self, ss: int, s_start: int) -> bool:
+        before = self.text[ss:s_start].rstrip()
+        if not before or before[-1] in ",;:“”\"—–(":
+            return False
+        w = before.rsplit(None, 1)[-1]
+        return w.isalpha() and w.islower() and w not in _FUNCTION_BEFORE_SUBJECT
+
+    def _credible(self, np: str, speaker: Speaker) -> bool:
+        """A weak verb ("claims", "shows", "found") needs a subject that can speak."""
+        low = np.lower().split()
+        if not low:
+            return False
+        if low[0] in PRONOUNS or low[0] in ("who", "which"):
+            return low[0] not in ("it",) or speaker.kind != "anonymous"
+        if any(is_cap(t) for t in np.split()):
+            return True
+        return low[-1] in SPEAKER_NOUNS
+
+    # ------------------------------------------------------------------ subjects
+
+    def _subject_left(self, ss: int, vs: int):
+        """(start, end, np_text, appositives) of the subject before a verb, or None."""
+        text = self.text
+        pos = vs
+        # skip adverbs and auxiliaries between subject and verb
+        for _ in range(6):
+            j = pos
+            while j > ss and text[j - 1] in " \t\n":
+                j -= 1
+            k = j
+            while k > ss and (text[k - 1].isalnum() or text[k - 1] in "'’.-"):
+                k -= 1
+            w = text[k:j].lower()
+            if not w:
+                break
+            if w in _SKIP_LEFT or w in _TIME_WORDS or w in ("this", "last", "on") and pos != vs:
+                pos = k
+                continue
+            if w in _TIME_WORDS:
+                pos = k
+                continue
+            break
+        # strip "this week" / "on Thursday" leftovers
+        j = pos
+        while j > ss and text[j - 1] in " \t\n":
+            j -= 1
+        if j <= ss:
+            return None
+        ch = text[j - 1]
+        if ch == ",":
+            if pos == vs and self._subject_right_ok(vs):
+                return None  # ", said Skaik" / ", says a report": the caller reads it to the right
+            return self._subject_across_commas(ss, j - 1)
+        if ch in "”\"":
+            return None
+        if ch == ")":
+            return self._np_left(ss, j)
+        # a pronoun or relative right before the verb
+        k = j
+        while k > ss and (text[k - 1].isalnum() or text[k - 1] in "'’"):
+            k -= 1
+        w = text[k:j]
+        wl = w.lower()
+        for suf in ("'re", "’re", "'s", "’s", "'ve", "’ve", "'d", "’d", "'ll", "’ll"):
+            if wl.endswith(suf) and wl[: -len(suf)] in PRONOUNS:
+                wl = wl[: -len(suf)]
+                j = k + len(wl)
+                break
+        if wl in PRONOUNS:
+            return (k, j, text[k:j], [])
+        if wl in ("who", "which") or (wl == "that" and k > ss and text[k - 2 : k - 1] == ","):
+            ante = self._antecedent(ss, k)
+            return ante
+        if wl in ("and", "but"):
+            return self._coordinated_subject(ss, k)
+        return self._np_left(ss, j)
+
+    def _np_left(self, ss: int, j: int):
+        """Noun phrase ending at j (exclusive), walking back over name-like tokens."""
+        text = self.text
+        seg_start = max(ss, j - 160)
+        toks = [(m.start() + seg_start, m.end() + seg_start, m.group()) for m in _WORD_RE.finditer(text[seg_start:j])]
+        if not toks:
+            return None
+        i = len(toks) - 1
+        paren = []
+        # "The People’s Mojahedin of Iran (PMOI/MEK)"
+        if toks[i][2] == ")":
+            k = i
+            while k >= 0 and toks[k][2] != "(":
+                k -= 1
+            if k < 0:
+                return None
+            paren = [t[2] for t in toks[k + 1 : i]]
+            i = k - 1
+        end = toks[i][1] if i >= 0 else j
+        end_tok = i if i >= 0 else None
+        start_i = None
+        n = 0
+        mods = 0
+        while i >= 0 and n < 10:
+            tok = toks[i][2]
+            low = tok.lower()
+            if tok in ",;:()“”\"—–[]":
+                break
+            name_and = (low in ("and", "&") and i > 0 and is_cap(toks[i - 1][2]) and start_i is not None
+                        and is_cap(toks[start_i][2]))
+            if low in _STOP_LEFT and not name_and:
+                break
+            if name_and:
+                pass
+            elif low in _NP_PREPS:
+                # keep a preposition inside a name or a role ("Department of Correction", "spokesman for X")
+                if start_i is None:
+                    break
+                nxt = toks[start_i][2]
+                if not (is_cap(nxt) or nxt.lower() in ("the", "a", "an")):
+                    break
+                prev_tok = toks[i - 1][2] if i > 0 else ""
+                if not prev_tok or prev_tok in ",;:()“”\"":
+                    break
+            elif not is_cap(tok) and low not in SPEAKER_NOUNS and low not in _NP_DETS:
+                # a lowercase word is a modifier of what follows ("press secretary Josh Earnest",
+                # "state-run Royedad 24", "veteran volunteers"), never the head, never a verb
+                if low.endswith("ly") or low in _STOP_LEFT or (low.endswith("ed") and "-" not in low):
+                    break
+                if start_i is None:
+                    break
+                nxt = toks[start_i][2]
+                head = toks[end_tok][2] if end_tok is not None else nxt
+                if not (is_cap(nxt) or nxt.lower() in SPEAKER_NOUNS or nxt.lower() in PERSON_ROLE_WORDS
+                        or "-" in nxt or nxt.lower() in _MODIFIER_OK
+                        or (mods < 3 and (is_cap(head) or head.lower() in SPEAKER_NOUNS))):
+                    break
+                mods += 1
+            start_i = i
+            n += 1
+            i -= 1
+        if start_i is None:
+            return None
+        # trim a leading preposition or conjunction
+        while start_i < len(toks) and toks[start_i][2].lower() in _NP_PREPS | {"and"}:
+            start_i += 1
+        if start_i >= len(toks) or toks[start_i][0] >= end:
+            return None
+        s = toks[start_i][0]
+        np = text[s:end]
+        if paren:
+            return (s, end, np, ["(" + " ".join(paren) + ")"])
+        return (s, end, np, [])
+
+    def _subject_right_ok(self, vs: int) -> bool:
+        m = re.match(r"\w+(?:\s+out|\s+for)?", self.text[vs:])
+        if not m or m.group() not in _INVERTING:
+            return False
+        ve = vs + m.end()
+        _, se = self.ix.sentence_span(vs)
+        return self._np_right(ve, se) is not None and self._subject_right(ve, se) is not None
+
+    def _subject_across_commas(self, ss: int, comma: int):
+        """"Mehdi Hajian, the spokesman of FARAJA, …, announced": walk back over appositives."""
+        text = self.text
+        appos: list[str] = []
+        end = comma
+        for _ in range(4):
+            seg_start = max(text.rfind(",", ss, end), ss - 1) + 1
+            # a quote mark or dash also bounds the segment
+            for mark in "“”\"—(":
+                p = text.rfind(mark, seg_start, end)
+                if p >= 0:
+                    seg_start = p + 1
+            seg = text[seg_start:end].strip()
+            if not seg:
+                return None
+            first = seg.split()[0].lower()
+            second = seg.split()[1] if len(seg.split()) > 1 else ""
+            proper = first in ("the",) and is_cap(second)
+            participial = first == "including" or (first.endswith(("ing", "ed")) and first not in SPEAKER_NOUNS
+                                                    and seg[0].islower())
+            if first in _ADVERBIAL_START and len(seg.split()) <= 8:
+                # "Mr. Trump, in a brief interview on Saturday, said"
+                if seg_start - 1 <= ss or text[seg_start - 1] != ",":
+                    return None
+                end = seg_start - 1
+                appos.append("")
+                continue
+            if (first in _APPOS_START and not proper) or participial:
+                if first in ("who", "which", "whose"):
+                    pass
+                else:
+                    appos.insert(0, seg)
+                if seg_start - 1 <= ss or text[seg_start - 1] != ",":
+                    return None
+                end = seg_start - 1
+                continue
+            # the segment should end in a name or a speaker noun
+            if not appos:
+                return None  # "There are 10,000 patients in the Gaza Strip, said …" is content, not a subject
+            np = self._np_left(seg_start, end)
+            if np is None:
+                return None
+            s, e, t, par = np
+            if not (any(is_cap(x) for x in t.split()) or t.split()[-1].lower() in SPEAKER_NOUNS):
+                return None
+            if len(seg.split()) > len(t.split()) + 6:
+                return None
+            if not appos and text[e:comma].strip():
+                return None
+            return (s, e, t, [a for a in appos if a] + par)
+        return None
+
+    def _antecedent(self, ss: int, k: int):
+        """Subject for "who said"/"which said": the name before the relative pronoun."""
+        text = self.text
+        j = k
+        while j > ss and text[j - 1] in " \t":
+            j -= 1
+        if j > ss and text[j - 1] == ",":
+            r = self._subject_across_commas(ss, j - 1)
+            if r is not None:
+                return r
+        r = self._np_left(ss, j)
+        # "the Asheville Tea PAC, a local organization which said": the name before the description
+        if r is not None and not any(is_cap(t) and norm_token(t) not in NON_NAMES for t in r[2].split()):
+            b = r[0]
+            while b > ss and text[b - 1] in " \t":
+                b -= 1
+            if b > ss and text[b - 1] == ",":
+                r2 = self._np_left(ss, b - 1)
+                if r2 is not None and any(is_cap(t) and norm_token(t) not in NON_NAMES for t in r2[2].split()):
+                    return (r2[0], r2[1], r2[2], [r[2]] + r2[3])
+        return r
+
+    def _coordinated_subject(self, ss: int, k: int):
+        """"Josh Earnest condemned the attack and said …": the last name mentioned before."""
+        ms = [m for m in name_mentions(self.text, ss, k) if m.kind in ("person", "organisation", "outlet")]
+        if not ms:
+            return None
+        m = ms[0]
+        return (m.start, m.end, self.text[m.start : m.end], [])
+
+    def _participle_subject(self, ss: int, vs: int, se: int):
+        """", saying …" / "while claiming …": the subject of the sentence's main clause."""
+        text = self.text
+        # a finite cue in the same sentence
+        for m in CUE_RE.finditer(text, ss, se):
+            if m.start() == vs or m.group().endswith("ing"):
+                continue
+            r = self._subject_left(ss, m.start())
+            if r is not None and r[2].lower() not in ("who", "which"):
+                return r
+        # "data showing" / "figures showing": the sentence's opening noun phrase
+        words = text[max(ss, vs - 30) : vs].split()
+        if words and words[-1].lower() in DOC_NOUNS:
+            m = _DOC_NP_RE.match(text[ss:vs])
+            if m:
+                return (ss + m.start(1), ss + m.end(1), m.group(1), [])
+        ms = [m for m in name_mentions(text, ss, vs) if m.kind in ("person", "organisation", "outlet", "unknown")]
+        if ms:
+            m = ms[-1]
+            return (m.start, m.end, text[m.start : m.end], [])
+        return None
+
+    def _subject_right(self, ve: int, se: int):
+        """Inverted subject: '…,” said Lotfi Azzouz, Tunisia country director …'."""
+        text = self.text
+        j = ve
+        while j > 0 and text[j - 1] != " " and j > ve - 20:
+            j -= 1
+        before = text[max(0, ve - 60) : ve - len(text[j:ve])].rstrip()
+        if not before or before[-1] not in ",”\"—:’'" and not before.endswith(("Currently", "Today")):
+            ss, _ = self.ix.sentence_span(ve)
+            if text[ss:j].strip():
+                return None
+        r = self._np_right(ve, se)
+        if r is None:
+            return None
+        a, b, np, appos = r
+        first = np.split()[0].lower()
+        if first in PRONOUNS or first in ("that", "it", "this", "there"):
+            return None
+        # "said Whole Foods was selling": a clause, not an inverted subject
+        tail = text[b:se].split(None, 1)
+        if tail and (tail[0].lower() in _FINITE or tail[0].lower() in _STRONG_SET):
+            return None
+        return r
+
+    def _np_right(self, p: int, se: int, loose: bool = False):
+        """Noun phrase starting at p (after skipping spaces); appositive after a comma is returned too."""
+        text = self.text
+        toks = [(m.start() + p, m.end() + p, m.group()) for m in _WORD_RE.finditer(text[p : min(se, p + 200)])]
+        if not toks:
+            return None
+        i = 0
+        first = toks[0][2]
+        fl = first.lower()
+        if not (is_cap(first) or fl in ("a", "an", "the", "one", "some", "two", "three", "several", "many", "most",
+                                         "other", "another", "senior", "unnamed", "data", "people", "sources")
+                or fl in SPEAKER_NOUNS or (loose and first.isalpha())):
+            return None
+        end_i = -1
+        while i < len(toks) and i < 12:
+            tok = toks[i][2]
+            low = tok.lower()
+            if tok in ",;:()“”\"—–[]":
+                break
+            if low in ("who", "which", "that", "whose", "and") and not (
+                low == "and" and i + 1 < len(toks) and is_cap(toks[i + 1][2]) and is_cap(toks[i - 1][2])
+            ):
+                break
+            if low.endswith("ing") and not is_cap(tok) and low not in SPEAKER_NOUNS:
+                break
+            if not is_cap(tok) and (low in _FINITE or low in _STRONG_SET):
+                break
+            if low in _NP_PREPS and not is_cap(tok):
+                nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+                if not nxt or nxt in ",;:()“”\"":
+                    break
+                # "a spokesperson for UCEA", "one GOP operative in the state", "data from California ISO"
+                head = toks[end_i][2].lower() if end_i >= 0 else ""
+                if not (head in SPEAKER_NOUNS or head in PERSON_ROLE_WORDS or is_cap(nxt)
+                        or nxt.lower() in ("the", "a", "an")):
+                    break
+            end_i = i
+            i += 1
+        if end_i < 0:
+            return None
+        # drop trailing prepositions/articles
+        while end_i > 0 and toks[end_i][2].lower() in _NP_PREPS | {"the", "a", "an", "and"}:
+            end_i -= 1
+        a, b = toks[0][0], toks[end_i][1]
+        np = text[a:b].rstrip(".")
+        b = a + len(np)
+        appos: list[str] = []
+        # appositive: ", Tunisia country director for Amnesty International, a London-based rights group"
+        m = re.match(r"\s*,\s*([^,.;:“”\"]{2,140}?)(?=[,.;:“”\"]|$)", text[b:se])
+        if m and len(m.group(1).split()) <= 16:
+            seg = m.group(1).strip()
+            first = seg.split()[0].lower() if seg else ""
+            if first in _APPOS_START or first in ("of", "from", "at", "with", "chief", "president") or (
+                seg[:1].isupper() and any(w.lower() in PERSON_ROLE_WORDS | {"director"} for w in seg.split())
+            ) or (first.endswith("-based")):
+                if first not in ("who", "which", "whose"):
+                    appos.append(seg)
+        return (a, b, np, appos)
+
+    # ------------------------------------------------------------------ other cues
+
+    def _according_relation(self, cs: int, ce: int) -> Relation | None:
+        ss, se = self.ix.sentence_span(cs)
+        r = self._np_right(ce, se, loose=True)
+        if r is None:
+            return None
+        a, b, np, appos = r
+        opener = not self.text[ss:cs].strip(" ,\"“").split() or self.text[ss:cs].strip().lower() in ("but", "and", "yet")
+        if opener:
+            appos = [x for x in appos if x.startswith("(")]
+        speaker = self._resolve(np, a, b, appos)
+        if speaker is None:
+            return None
+        tail_end = b
+        if appos:
+            k = self.text.find(appos[0], b, se + 1)
+            if k >= 0:
+                tail_end = k + len(appos[0])
+        contents = [(ss, cs), (tail_end, se)]
+        contents = [(x, y) for x, y in contents if y > x and self.text[x:y].strip(" ,.;”\"")]
+        return Relation(cs, ce, a, b, contents, speaker, "according", 0.9, evidence=(cs, b))
+
+    def _poll_relation(self, m: re.Match) -> Relation | None:
+        ss, se = self.ix.sentence_span(m.start())
+        a, b = m.start(1), m.end(1)
+        np = m.group(1)
+        if not any(is_cap(t) for t in np.split()) and not re.search(r"\b(?:national|new|latest|recent)\b", np):
+            return None
+        speaker = self._resolve(np, a, b, [])
+        if speaker is None:
+            return None
+        contents = [(ss, m.start()), (m.end(), se)]
+        contents = [(x, y) for x, y in contents if y > x]
+        return Relation(m.start(), a, a, b, contents, speaker, "poll", 0.75, evidence=(m.start(), b))
+
+    def _possessive_relation(self, m: re.Match) -> Relation | None:
+        ss, se = self.ix.sentence_span(m.start())
+        a, b = m.start(1), m.end(1)
+        if norm_token(m.group(1).split()[0]) in NON_NAMES and len(m.group(1).split()) == 1:
+            return None
+        speaker = self._resolve(m.group(1), a, b, [])
+        if speaker is None or speaker.kind == "place":
+            return None
+        if m.group().rstrip().endswith("that"):
+            contents = [(m.end(), se)]
+        else:
+            contents = [(ss, a), (m.end(), se)]  # "the figure, the ministry's estimate, …"
+        contents = [(x, y) for x, y in contents if y > x]
+        if not contents:
+            return None
+        return Relation(m.start(2), m.end(2), a, b, contents, speaker, "according", 0.75, evidence=(a, m.end(2)))
+
+    def _relay_relations(self, m: re.Match) -> list[Relation]:
+        """"The outlet then reminds the claims of Hassan Nowrozi, …, who …": Nowrozi states, the outlet relays."""
+        ss, se = self.ix.sentence_span(m.start())
+        subj = self._subject_left(ss, m.start())
+        emb = self._np_right(m.end(), se)
+        if subj is None or emb is None:
+            return []
+        relay_speaker = self._resolve(subj[2], subj[0], subj[1], subj[3])
+        a, b, np, appos = emb
+        orig = self._resolve(np, a, b, appos)
+        if relay_speaker is None or orig is None:
+            return []
+        end = se
+        q = self.ix.quotes_in(m.end(), se)
+        for qq in q:
+            end = max(end, qq.end)
+        content = [(b, end)]
+        r1 = Relation(m.start(1), m.end(1), a, b, content, orig, "say", 0.8, evidence=(a, b))
+        r2 = Relation(
+            m.start(1), m.end(), subj[0], subj[1], content, relay_speaker, "relay", 0.8, relays=True,
+            evidence=(subj[0], m.end()),
+        )
+        return [r2, r1]
+
+    # ------------------------------------------------------------------ quotations
+
+    def _quote_relation(self, q: Quote, rels: list[Relation], pi: int) -> Relation | None:
+        text = self.text
+        say = [r for r in rels if r.mode in ("say", "participle", "passive") and r.speaker.name is not None
+               or r.mode == "say"]
+        # a. cue right after the closing mark: "…,” Roydad 24 adds." / "…,” said Lotfi Azzouz"
+        if q.close_mark is not None:
+            cs, ce = self.ix.sentence_span(q.close_mark)
+            best = None
+            for r in say:
+                left = min(r.cue_start, r.source_start if r.source_start is not None else r.cue_start)
+                if q.close_mark < left <= ce and text[q.close_mark + 1 : left].strip(" ,\n\t") == "":
+                    best = r
+                    break
+            if best is not None:
+                return self._quote_rel_from(q, best, 0.95)
+        # b. cue before the opening mark in the same sentence: "Royedad 24 wrote: “…"
+        if q.open_mark is not None:
+            os_, oe = self.ix.sentence_span(q.open_mark)
+            before = [r for r in say if os_ <= r.cue_start < q.open_mark and r.mode != "passive"]
+            if before:
+                return self._quote_rel_from(q, before[-1], 0.9)
+        # b2. "Rep. Trey Gowdy (R-S.C.):“…”", "The Clinton campaign, in a Q&A, worded it carefully: “…”"
+        if q.open_mark is not None:
+            os_, oe = self.ix.sentence_span(q.open_mark)
+            lead = text[os_ : q.open_mark].rstrip()
+            if lead.endswith(":") and len(lead) < 300:
+                sub = self._np_left(os_, os_ + len(lead) - 1) if re.search(r"[A-Z]", lead[:1]) else None
+                ms = [mm for mm in name_mentions(text, os_, os_ + len(lead)) if mm.kind in ("person", "organisation",
+                                                                                         "outlet", "unknown")]
+                cand = None
+                if sub is not None and sub[0] == os_ + (len(lead) - len(lead.lstrip())):
+                    cand = sub  # the whole lead is the speaker's name
+                elif ms:
+                    mm = ms[0]
+                    cand = (mm.start, mm.end, text[mm.start : mm.end], [])
+                if cand is not None:
+                    sp = self._resolve(cand[2], cand[0], cand[1], cand[3])
+                    if sp is not None and sp.name is not None and sp.kind != "place":
+                        r = Relation(q.open_mark, q.open_mark, cand[0], cand[1], [(q.start, q.end)], sp, "quote",
+                                     0.75, evidence=(cand[0], os_ + len(lead)))
+                        self._remember(r)
+                        return r
+        # c. a cue later in the sentence that closes the quotation
+        if q.close_mark is not None:
+            cs, ce = self.ix.sentence_span(q.close_mark)
+            after = [r for r in say if q.close_mark < r.cue_start <= ce]
+            if after:
+                return self._quote_rel_from(q, after[0], 0.85)
+        # d. a pull quote (a quotation standing alone as a paragraph) repeats a passage quoted elsewhere
+        inner = text[q.start : q.end].strip()
+        key = inner[:60].rstrip(",.")
+        pa, pb = self.ix.para_span(pi)
+        if len(key) >= 25 and (q.end - q.start) >= 0.8 * (pb - pa):
+            lo, hi = max(0, q.start - 30000), q.end + 30000
+            p = text.find(key, lo, hi)
+            while p >= 0:
+                if not (q.start <= p < q.end):
+                    other = self.ix.quote_at(p, p + len(key))
+                    if other is not None and other.start != q.start:
+                        rel = self._quote_rel.get(other.start)
+                        if rel is None and other.start > q.start:
+                            opi = self.ix.para_index(other.start)
+                            self.relations(opi)
+                            rel = self._quote_rel.get(other.start)
+                        if rel is not None and rel.speaker.name is not None:
+                            return self._quote_rel_from(q, rel, 0.75, mode="continuation")
+                p = text.find(key, p + 1, hi)
+        # e. continuation of the previous speaker
+        ps, pe = self.ix.para_span(pi)
+        prev_in_para = [r for r in rels if r.mode in ("say", "quote", "continuation") and r.cue_start < q.start
+                        and r.speaker.name is not None]
+        if prev_in_para:
+            return self._quote_rel_from(q, prev_in_para[-1], 0.75, mode="continuation")
+        lead = text[ps : (q.open_mark if q.open_mark is not None else q.start)].strip()
+        prev_pi = self.ix.para_prev(pi) if not lead else None
+        if prev_pi is not None:
+            prev = self._last_speaker_of_para(prev_pi)
+            if prev is not None:
+                return self._quote_rel_from(q, prev, 0.7, mode="continuation")
+        return None
+
+    def _quote_rel_from(self, q: Quote, r: Relation, conf: float, mode: str = "quote") -> Relation:
+        return Relation(
+            r.cue_start, r.cue_end, r.source_start, r.source_end, [(q.start, q.end)], r.speaker, mode,
+            min(conf, r.confidence + 0.1), evidence=r.evidence,
+        )
+
+    def _last_speaker_of_para(self, pi: int) -> Relation | None:
+        """The relation speaking at the end of paragraph pi (for a quotation that opens the next one)."""
+        rels = self.relations(pi)
+        ps, pe = self.ix.para_span(pi)
+        sents = self.ix.sentences_in(ps, pe)
+        if not sents:
+            return None
+        ls, le = sents[-1]
+        cands = [r for r in rels if r.mode in ("say", "quote", "continuation") and r.speaker.name is not None
+                 and any(b >= le - 2 for a, b in r.contents) or (r.mode in ("say",) and r.cue_start >= ls)]
+        cands = [r for r in cands if r.speaker.name is not None]
+        if not cands:
+            return None
+        return max(cands, key=lambda r: r.cue_start)
+
+    def _colon_list(self, pi: int, rels: list[Relation]) -> None:
+        """"President Obama also said:" followed by a bulleted list."""
+        text = self.text
+        ps, pe = self.ix.para_span(pi)
+        if not text[ps:pe].rstrip().endswith(":"):
+            return
+        say = [r for r in rels if r.mode == "say" and r.cue_start > pe - 60]
+        if not say:
+            return
+        r = say[-1]
+        j = self.ix.para_next(pi)
+        while j is not None:
+            a, b = self.ix.para_span(j)
+            if not re.match(r"\s*(?:[-•*▪–]|\d{1,2}[.)])\s", text[a : a + 4]):
+                break
+            r.contents.append((a, b))
+            j = self.ix.para_next(j)
+
+    # ------------------------------------------------------------------ mentions and coreference
+
+    def _mentions_of(self, j: int) -> list[Mention]:
+        """Name mentions of paragraph j (found once), registered for coreference."""
+        ms = self._para_mentions.get(j)
+        if ms is None:
+            ms = [m for a, b in self._name_spans(j) for m in self._mentions_in(a, b)]
+            self._para_mentions[j] = ms
+        return ms
+
+    def _name_spans(self, j: int) -> list[tuple[int, int]]:
+        got = self._spans_cache.get(j)
+        if got is None:
+            ps, pe = self.ix.para_span(j)
+            got = self._spans_cache[j] = [m.span() for m in NAME_RE.finditer(self.text, ps, pe)]
+        return got
+
+    def _mentions_in(self, a: int, b: int) -> list[Mention]:
+        got = self._mention_cache.get(a)
+        if got is None:
+            got = self._mention_cache[a] = name_mentions(self.text, a, b)
+            for m in got:
+                self._learn(m)
+        return got
+
+    def _register_window(self, pos: int, back: int = 2500) -> None:
+        keys = [self.ix.para_index(pos)]
+        while True:
+            j = self.ix.para_prev(keys[-1])
+            if j is None or self.ix.para_span(j)[1] < pos - back:
+                break
+            keys.append(j)
+        for k in reversed(keys):  # oldest first, so later surnames link to earlier full names
+            self._mentions_of(k)
+
+    def _learn(self, m: Mention) -> _Entity:
+        norm = normalize_name(m.name)
+        ent = self._by_norm.get(norm)
+        toks = tuple(norm.split())
+        if ent is None and len(toks) <= 2 and m.kind in ("person", "unknown", "organisation"):
+            ent = self._surname_tokens(toks)
+        m.entity = ent
+        if ent is None:
+            ent = _Entity(m.name, m.kind, m.title or None, set(), toks)
+            m.entity = ent
+            self._by_norm[norm] = ent
+            if m.kind == "person" or len(toks) > 1:
+                for t in toks[1:] if m.kind == "person" else ():
+                    self._by_token.setdefault(t, []).append(ent)
+                if m.kind == "person" and toks:
+                    self._by_token.setdefault(toks[0], []).append(ent)
+        elif m.title and not ent.affiliation:
+            ent.affiliation = m.title
+        if m.kind in ("organisation", "outlet") and ent.kind in ("unknown", "place", "person") and len(toks) > 1:
+            ent.kind = m.kind
+        self._entities.append((m.start, ent))
+        # acronym in parentheses right after: "(PMOI/MEK)", "(UCEA)"
+        after = self.text[m.end : m.end + 24]
+        pm = re.match(r"\s*\(([A-Z][A-Za-z/.&\- ]{1,20})\)", after)
+        if pm and m.kind != "person":
+            for al in re.split(r"[/,]\s*", pm.group(1)):
+                al = al.strip()
+                if al:
+                    ent.aliases.add(al)
+                    self._by_norm.setdefault(normalize_name(al), ent)
+        return ent
+
+    def _search_back(self, raw: str, pos: int) -> None:
+        """Register the earlier full form of a surname ("Hajian" -> "Mehdi Hajian") or of an acronym
+        ("MEK" -> "The People’s Mojahedin of Iran (PMOI/MEK)") with targeted searches back in the text."""
+        done = self._searched.get(raw, -1)
+        if done >= pos:
+            return
+        self._searched[raw] = pos
+        text = self.text
+        k = pos
+        lo = max(0, pos - 120_000, done - len(raw))  # text before `done` was searched already
+        for _ in range(6):
+            k = text.rfind(raw, lo, k)
+            if k < 0:
+                return
+            after = text[k + len(raw) : k + len(raw) + 1]
+            if after.isalnum():
+                continue
+            if raw.isupper() and text[k - 1 : k] in "(/" and after in ")/":
+                op = text.rfind("(", max(0, k - 30), k + 1)
+                for m in name_mentions(text, max(0, op - 120), op):
+                    if m.end >= op - 2:
+                        self._learn(m)
+                        return
+                continue
+            before = text[max(0, k - 60) : k]
+            if before[-1:] in (" ", "\u00a0") and before.rstrip()[-1:].isalpha() and before.rstrip()[-1:].isupper() \
+                    or re.search(r"[A-Z][\w'’.-]*\s$", before):
+                for m in name_mentions(text, max(0, k - 60), k + len(raw)):
+                    if m.start < k < m.end + 1 and len(m.name.split()) >= 2 and m.kind == "person":
+                        self._learn(m)
+                        return
+
+    def _surname_tokens(self, toks: tuple[str, ...]) -> _Entity | None:
+        """A person introduced earlier whose name ends with these tokens ("al hams" -> "marwan al hams")."""
+        if not toks:
+            return None
+        cands = self._by_token.get(toks[-1]) or []
+        people = [e for e in cands if e.kind == "person" and len(e.tokens) > len(toks) and e.tokens[-len(toks):] == toks]
+        if people:
+            return people[-1]
+        if len(toks) == 1:
+            return self._surname(toks[0], 0)
+        return None
+
+    def _surname(self, tok: str, before: int) -> _Entity | None:
+        cands = self._by_token.get(tok)
+        if not cands:
+            return None
+        people = [e for e in cands if e.kind == "person" and len(e.tokens) > 1]
+        if not people:
+            return None
+        # prefer a last-name match, then the most recent
+        last = [e for e in people if e.tokens[-1] == tok]
+        return (last or people)[-1]
+
+    def _remember(self, r: Relation) -> None:
+        if r.source_start is None or (r.source_start, r.cue_start) in self._remembered:
+            return
+        self._remembered.add((r.source_start, r.cue_start))
+        np = self.text[r.source_start : r.source_end]
+        head = np.split()[-1].lower() if np.split() else None
+        self._speakers_seen.append((r.source_start, r.speaker, head))
+        self._seen_by_para.setdefault(self.ix.para_index(r.source_start), []).append((r.source_start, r.speaker, head))
+
+    def _mentions_before(self, pos: int, back: int = 2500):
+        """Mentions and speakers before pos, most recent first, paragraph by paragraph (a generator:
+        callers stop at the first that fits, so most look-ups read one or two paragraphs)."""
+        pi = self.ix.para_index(pos)
+        j = pi
+        lo = pos - back
+        steps = 0
+        while j is not None:
+            ps, pe = self.ix.para_span(j)
+            if pe < lo:
+                break
+            if 0 < steps <= 2:
+                self.relations(j)  # speakers of the paragraphs just before
+            # name-like spans are cheap to find; a Mention is only built for those the caller reaches
+            items = [(a, "span", (a, b)) for a, b in self._name_spans(j) if a < pos]
+            items += [(p, "speaker", sp) for p, sp, head in self._seen_by_para.get(j, ()) if p < pos]
+            items.sort(key=lambda x: -x[0])
+            for p, what, obj in items:
+                if what == "span":
+                    for m in reversed(self._mentions_in(*obj)):
+                        if m.start < pos:
+                            yield (m.start, "mention", m)
+                else:
+                    yield (p, what, obj)
+            j = self.ix.para_prev(j)
+            steps += 1
+
+    def _resolve(self, np: str, s: int, e: int, appos: list[str]) -> Speaker | None:
+        """Speaker for a source noun phrase as written."""
+        np = np.strip().rstrip(",;:")
+        if np.endswith(".") and not re.search(r"\b(?:[A-Z]\.)+$|\b(?:Jr|Sr|Inc|Co|Corp|Ltd)\.$", np):
+            np = np[:-1]
+        toks = np.split()
+        if not toks:
+            return None
+        low0 = toks[0].lower()
+        aff = None
+        aliases: tuple[str, ...] = ()
+        for a in appos:
+            if a.startswith("(") and a.endswith(")"):
+                aliases = tuple(x.strip() for x in re.split(r"[/,]", a[1:-1]) if x.strip())
+            elif aff is None:
+                aff = a
+        # pronouns
+        if len(toks) == 1 and low0 in PRONOUNS:
+            return self._resolve_pronoun(low0, s)
+        if len(toks) == 1 and low0 in ("who", "which", "that"):
+            return None
+        # "a spokesman for X" / "X spokeswoman"
+        m = re.search(r"\bspokes(?:man|woman|person|people)\s+(?:for|of|at)\s+(.+)$", np, re.I)
+        if m:
+            org = re.sub(r"^(?:the|a|an)\s+", "", m.group(1).strip(), flags=re.I)
+            pm = re.search(r"\s*\(([^)]{1,20})\)$", org)
+            if pm:
+                aliases = tuple(x.strip() for x in re.split(r"[/,]", pm.group(1)) if x.strip()) + aliases
+                org = org[: pm.start()]
+            org_ent = self._canonical(org, s)
+            return Speaker(org_ent[0], "organisation", "spokesperson", tuple(aliases) or org_ent[1])
+        m = re.match(r"^(?:an?|the)\s+(.+?)\s+spokes(?:man|woman|person)$", np, re.I)
+        if m and is_cap(m.group(1).split()[0]):
+            org_ent = self._canonical(m.group(1), s)
+            return Speaker(org_ent[0], "organisation", "spokesperson", org_ent[1])
+        # "The report by the University and College Union", "data from California ISO"
+        m = _DOC_BY_RE.match(np)
+        if m and is_cap(m.group(1)):
+            name, al = self._canonical(m.group(1), s)
+            return Speaker(name, guess_kind(name, ""), aff, al)
+        caps = [t for t in toks if is_cap(t) and norm_token(t) not in NON_NAMES]
+        lowered = [t.lower() for t in toks]
+        # definite descriptions: "the state-affiliated outlet", "the president", "the report"
+        if not caps or (low0 in ("the", "this") and not is_cap(toks[-1])):
+            head = lowered[-1].strip("’'s")
+            if low0 in ("the", "this", "that") or (len(toks) == 1 and head in DOC_NOUNS):
+                sp = self._resolve_definite(head, s, np)
+                if sp is not None:
+                    return sp
+            if low0 in ("a", "an", "one", "another") and head in DOC_NOUNS:
+                sp = self._cataphora(head, e)
+                if sp is not None:
+                    return sp
+            if head in PRONOUNS:
+                return None
+            return Speaker(np[4:] if lowered[0] == "the" and len(toks) > 1 and not caps else np,
+                           guess_kind(np, ""), aff, ())
+        # "one GOP operative in the state": an indefinite head noun makes it anonymous
+        if low0 in ("a", "an", "one", "some", "several", "many", "two", "three", "other", "another", "most"):
+            content_words = [t for t in lowered if t not in _NP_PREPS and t not in ("the", "a", "an")]
+            if any(t in SPEAKER_NOUNS for t in content_words) and not is_cap(toks[-1]) and lowered[-1] not in DOC_NOUNS:
+                return Speaker(np, "anonymous", aff, ())
+        # names: drop articles and lowercase pre-modifiers, split titles off
+        name_toks = list(toks)
+        pre: list[str] = []
+        # last run of capitalised tokens (with particles) is the name
+        runs = []
+        cur: list[str] = []
+        for t in name_toks:
+            if is_cap(t) or (cur and t.lower() in ("of", "and", "&", "de", "al-", "bin", "for", "the")):
+                cur.append(t)
+            else:
+                if cur:
+                    runs.append(cur)
+                cur = []
+                runs.append([t])
+        if cur:
+            runs.append(cur)
+        cap_runs = [r for r in runs if is_cap(r[0])]
+        run = cap_runs[-1] if cap_runs else toks
+        # "the Health Ministry in Gaza", "Tax Policy Center in Washington": a place after a preposition
+        # is not the speaker; a role word between runs ("Department of Correction spokesman Jason Kersten")
+        # makes the last run the name
+        if len(cap_runs) >= 2:
+            k = runs.index(cap_runs[-1])
+            if k >= 2 and len(runs[k - 1]) == 1 and runs[k - 1][0].lower() in ("in", "at", "from", "near"):
+                run = cap_runs[-2]
+        # a trailing document noun belongs to the name: "Fox News poll"
+        idx = len(runs) - 1 - runs[::-1].index(run)
+        tail = [t for r in runs[idx + 1 :] for t in r]
+        doc_tail = tail and tail[-1].lower() in DOC_NOUNS and len(tail) <= 2
+        pre = [t for r in runs[:idx] for t in r if t.lower() not in ("the", "a", "an")]
+        while run and run[-1].lower() in ("of", "and", "&", "for", "the"):
+            run = run[:-1]
+        title, name = split_title(run)
+        if not name:
+            name = run
+        if title and "of" in name:
+            name = name[: name.index("of")]
+        # acronyms and single words with a trailing role noun: "Department of Correction spokesman Jason Kersten"
+        affil_parts = [x for x in (" ".join(pre + title) if (pre or title) else "", aff or "") if x]
+        affiliation = ", ".join(affil_parts) or None
+        if name and name[0].lower() in ("the",):
+            name = name[1:]
+        if not name:
+            return None
+        if all(norm_token(t) in DAYS_MONTHS or norm_token(t) in NON_NAMES for t in name):
+            return None
+        raw = " ".join(name)
+        if doc_tail:
+            raw = raw + " " + " ".join(tail)
+        ctx = np + " " + " ".join(appos)
+        canon, al = self._canonical(raw, s, title=bool(title))
+        kind = self._kind_of(canon, raw, ctx, bool(title))
+        if aliases:
+            al = tuple(sorted(set(al) | set(aliases)))
+            ent = self._by_norm.get(normalize_name(canon))
+            if ent is not None:
+                for a_ in aliases:
+                    ent.aliases.add(a_)
+                    self._by_norm.setdefault(normalize_name(a_), ent)
+        if kind == "person" and affiliation is None:
+            ent = self._by_norm.get(normalize_name(canon))
+            if ent is not None and ent.affiliation:
+                affiliation = ent.affiliation
+        return Speaker(canon, kind, affiliation, al)
+
+    def _kind_of(self, canon: str, raw: str, ctx: str, titled: bool) -> str:
+        ent = self._by_norm.get(normalize_name(canon))
+        if titled:
+            return "person"
+        k = guess_kind(raw, ctx)
+        if ent is not None and ent.kind in ("person", "organisation", "outlet") and k not in ("outlet",):
+            if ent.kind == "person" and k == "organisation" and len(raw.split()) == 1 and raw.isupper():
+                return k
+            return ent.kind
+        return k
+
+    def _canonical(self, raw: str, pos: int, title: bool = False) -> tuple[str, tuple[str, ...]]:
+        """Full name for a surname, acronym or alias mentioned earlier; else the name as written."""
+        norm = normalize_name(raw)
+        ent = self._by_norm.get(norm)
+        toks0 = tuple(norm.split())
+        if ent is None and len(raw.split()) == 1 and self._surname_tokens(toks0) is None:
+            self._search_back(raw, pos)
+            ent = self._by_norm.get(norm)
+        if ent is not None and normalize_name(ent.name) != norm:
+            if norm in {normalize_name(a) for a in ent.aliases} or len(norm.split()) < len(ent.tokens):
+                return ent.name, tuple(sorted(ent.aliases | {raw}))
+        toks = tuple(norm.split())
+        if ent is None and len(toks) <= 2:
+            e2 = self._surname_tokens(toks)
+            if e2 is not None:
+                return e2.name, tuple(sorted(e2.aliases | {raw}))
+        if ent is not None:
+            return ent.name, tuple(sorted(ent.aliases))
+        return raw, ()
+
+    def _resolve_pronoun(self, pron: str, pos: int) -> Speaker | None:
+        kind = PRONOUNS[pron]
+        if kind == "plural" and self.ix.quote_at(pos) is not None:
+            return Speaker(pron, "anonymous")  # "they're saying" inside a quotation: unnamed others
+        # first person inside a quotation: the quotation's speaker (resolved by the caller); outside: the author
+        if kind == "first":
+            if self.ix.quote_at(pos) is not None:
+                return Speaker("\u0000quote-speaker", "person")
+            return Speaker(None, "document")
+        back = 1800 if kind == "person" else 700  # "they"/"it": a group or organisation named just before
+        for p, what, obj in self._mentions_before(pos, back=back):
+            if what == "speaker":
+                sp: Speaker = obj
+                if sp.name is None or sp.name.startswith("\u0000"):
+                    continue
+                if kind == "person" and sp.kind in ("person",):
+                    return Speaker(sp.name, sp.kind, sp.affiliation, sp.aliases)
+                if kind == "person" and sp.kind == "organisation" and sp.affiliation == "spokesperson":
+                    return Speaker(sp.name, sp.kind, sp.affiliation, sp.aliases)
+                if kind == "person" and sp.kind == "anonymous" and not sp.name.endswith("s"):
+                    return Speaker(sp.name, sp.kind, sp.affiliation, sp.aliases)
+                if kind == "plural" and (sp.kind == "anonymous" and sp.name.endswith("s")
+                                         or sp.kind == "organisation" and sp.affiliation != "spokesperson"):
+                    return Speaker(sp.name, sp.kind, sp.affiliation, sp.aliases)
+                if kind == "thing" and sp.kind in ("organisation", "outlet"):
+                    return Speaker(sp.name, sp.kind, sp.affiliation, sp.aliases)
+            else:
+                m: Mention = obj
+                ent = m.entity or self._by_norm.get(normalize_name(m.name))
+                if kind == "person" and len(m.name.split()) == 1 and (ent is None or ent.kind != "person"):
+                    # a lone surname: link it to an earlier full name ("Al-Hams" -> "Marwan Al-Hams")
+                    self._search_back(m.name, m.start)
+                    ent2 = self._surname_tokens(tuple(normalize_name(m.name).split()))
+                    if ent2 is not None:
+                        m.entity = ent = ent2
+                mk = ent.kind if ent is not None else m.kind
+                if kind == "person" and mk == "person":
+                    name = ent.name if ent is not None else m.name
+                    return Speaker(name, "person", ent.affiliation if ent else (m.title or None),
+                                   tuple(sorted(ent.aliases)) if ent else ())
+                if kind == "thing" and mk in ("organisation", "outlet"):
+                    return Speaker(ent.name if ent else m.name, mk, None, ())
+        if kind == "plural":
+            return Speaker(pron, "anonymous")
+        return None
+
+    def _source_line_near(self, pe: int) -> bool:
+        """Is there a "Source: …" line within 1500 characters after pe? (one scan of the text, then bisection)"""
+        if self._source_lines is None:
+            self._source_lines = [m.start() for m in _SOURCE_HINT.finditer(self.text)]
+        i = bisect.bisect_left(self._source_lines, pe)
+        return i < len(self._source_lines) and self._source_lines[i] < pe + 1500
+
+    def _list_like(self, pi: int) -> bool:
+        """A list item or table row: a bullet, or a short line without a full stop."""
+        a, b = self.ix.para_span(pi)
+        if _BULLET_RE.match(self.text, a):
+            return True
+        line = self.text[a:b].rstrip()
+        return len(line) < 120 and not line.endswith((".", "?", "!", ":", "”", '"')) and not SOURCE_LINE_RE.match(line)
+
+    def _source_line(self, pi: int) -> Relation | None:
+        """A "Source: CDC, Chicago Department of Public Health" line under a list, table or chart."""
+        text = self.text
+        j = self.ix.para_next(pi)
+        steps = 0
+        while j is not None and steps < 12:
+            a, b = self.ix.para_span(j)
+            steps += 1
+            if self._list_like(j):
+                j = self.ix.para_next(j)
+                continue
+            m = SOURCE_LINE_RE.match(text, a, b)
+            if not m or b - a > 240:
+                return None
+            names = [x.strip() for x in re.split(r"[;,]|\band\b", m.group(1)) if x.strip()]
+            if not names:
+                return None
+            ps, pe = self.ix.para_span(pi)
+            sp = self._resolve(names[0], m.start(1), m.start(1) + len(names[0]), [])
+            if sp is None:
+                return None
+            return Relation(a, m.end(1), m.start(1), m.start(1) + len(names[0]), [(ps, pe)], sp, "source-line", 0.8,
+                            evidence=(a, b))
+        return None
+
+    def _resolve_definite(self, head: str, pos: int, np: str) -> Speaker | None:
+        """"the outlet" -> last outlet, "the president" -> last person titled president, "the report" -> its author."""
+        if head in ("outlet", "agency", "website", "newspaper", "paper", "broadcaster", "channel", "site", "daily",
+                    "media"):
+            want = "outlet"
+        elif head in PERSON_ROLE_WORDS or head in ("congressman", "man", "woman", "doctor"):
+            want = "person"
+        elif head in DOC_NOUNS:
+            for p, sp, h in reversed(self._speakers_seen):
+                if p < pos and h and h.rstrip("s") == head.rstrip("s") and sp.name and sp.kind != "anonymous":
+                    return Speaker(sp.name, sp.kind, sp.affiliation, sp.aliases)
+            # "The report by the University and College Union" said earlier without a cue
+            m = None
+            lo = max(0, pos - 20000)
+            rx = re.compile(r"[Tt]he\s+" + re.escape(head) + r"\s+(?:by|from|of)\s+(?:the\s+)?"
+                            r"((?:[A-Z][\w’'-]*\s*(?:and\s+|of\s+|&\s+)?)+)")
+            k = pos
+            for _ in range(8):
+                k = self.text.rfind(head, lo, k)
+                if k < 4:
+                    break
+                m = rx.match(self.text, k - 4)
+                if m is not None:
+                    break
+            if m is not None:
+                name, al = self._canonical(m.group(1).strip(), m.start(1))
+                return Speaker(name, "organisation", None, al)
+            return None
+        elif head in ORG_WORDS or head in ("company", "firm", "group", "organization", "organisation", "government",
+                                           "ministry", "union", "party", "operator", "office"):
+            want = "organisation"
+        else:
+            return None
+        for p, what, obj in self._mentions_before(pos, back=2000):
+            if what == "speaker":
+                sp = obj
+                if sp.name and not sp.name.startswith("\u0000") and sp.kind == want:
+                    if want == "person" and head in PERSON_ROLE_WORDS and head not in (sp.affiliation or "").lower():
+                        continue
+                    return Speaker(sp.name, sp.kind, sp.affiliation, sp.aliases)
+            else:
+                m = obj
+                ent = m.entity or self._by_norm.get(normalize_name(m.name))
+                mk = ent.kind if ent is not None else m.kind
+                if mk != want:
+                    continue
+                if want == "person" and head not in (m.title or "").lower() and head not in (
+                        (ent.affiliation or "") if ent else "").lower():
+                    continue
+                if want == "organisation" and head not in ("company", "firm", "group", "organization",
+                                                           "organisation") and head not in m.name.lower():
+                    continue
+                name = ent.name if ent else m.name
+                return Speaker(name, mk, ent.affiliation if ent else None, tuple(sorted(ent.aliases)) if ent else ())
+        return None
+
+    def _cataphora(self, head: str, pos: int) -> Speaker | None:
+        """"…, says a report …. The report by the University and College Union claims …"."""
+        ps = self.ix.para_index(pos)
+        nxt = self.ix.para_next(ps)
+        end = self.ix.para_span(nxt if nxt is not None else ps)[1]
+        m = re.search(r"\b[Tt]he\s+" + re.escape(head) + r"\s+(?:by|from|of)\s+(?:the\s+)?"
+                      r"((?:[A-Z][\w’'-]*\s*(?:and\s+|of\s+|&\s+)?)+)", self.text[pos:end])
+        if not m:
+            return None
+        name = m.group(1).strip()
+        return Speaker(name, guess_kind(name, ""), None, ())
+
+    # ------------------------------------------------------------------ per figure
+
+    def candidates(self, s: int, e: int, confirm: list[SpeakerCandidate] | None = None) -> list[SpeakerCandidate]:
+        pi = self.ix.para_index(s)
+        rels = self.relations(pi)
+        # a figure inside a source's own description ("the nonprofit entity that controls … 80 percent …")
+        inside_source = any(
+            r.source_start is not None and r.source_start <= s and e <= r.source_end for r in rels
+        ) or any(self._in_appositive(r, s, e) for r in rels)
+        holding = [r for r in rels if r.covers(s, e) and not (r.source_start is not None
+                                                              and r.source_start <= s < r.source_end)]
+        if inside_source:
+            holding = [r for r in holding if r.mode in ("quote", "continuation")]
+        out: list[SpeakerCandidate] = []
+        if holding:
+            holding.sort(key=lambda r: (r.size(), -r.cue_start))
+            inner = holding[0]
+            # an explicit relay cue never "states"
+            if inner.relays:
+                stating = [r for r in holding if not r.relays]
+                if stating:
+                    inner = stating[0]
+            inner_sp = self._final_speaker(inner, s)
+            out.append(self._cand(inner, inner_sp, inner.role))
+            seen = {normalize_name(inner_sp.name or "")}
+            inner_left = inner.source_start if inner.source_start is not None else inner.cue_start
+            for r in holding[1:]:
+                sp = self._final_speaker(r, s)
+                key = normalize_name(sp.name or "")
+                if key in seen or sp.name is None:
+                    continue
+                if r.relays or (r.mode in ("quote", "continuation") and self._contains_cue(r, inner)) or (
+                    r.mode in ("say",) and self._near_start(r, inner_left)
+                ):
+                    if inner.mode in ("quote", "continuation") and r.mode in ("quote", "continuation"):
+                        continue
+                    out.append(self._cand(r, sp, "relays"))
+                    seen.add(key)
+            if out[0].role == "disputes":
+                out.insert(0, SpeakerCandidate(None, "document", "states", None, None, None, 0.3, "disputed claim"))
+        else:
+            carried = None if inside_source else self._carry_over(s, e, pi, rels)
+            if carried is not None:
+                out.append(carried)
+                out.append(SpeakerCandidate(None, "document", "states", None, None, None, 0.3, "no cue"))
+            else:
+                out.append(SpeakerCandidate(None, "document", "states", None, None, None, 0.6, "no cue"))
+        if confirm:
+            out.extend(confirm)
+        return out
+
+    def _in_appositive(self, r: Relation, s: int, e: int) -> bool:
+        if r.source_end is None or r.speaker.affiliation is None:
+            return False
+        aff = r.speaker.affiliation
+        k = self.text.find(aff, r.source_end, r.source_end + len(aff) + 8)
+        return k >= 0 and k <= s and e <= k + len(aff)
+
+    def _contains_cue(self, outer: Relation, inner: Relation) -> bool:
+        left = inner.source_start if inner.source_start is not None else inner.cue_start
+        return any(a <= left < b for a, b in outer.contents) and inner is not outer
+
+    def _near_start(self, outer: Relation, left: int) -> bool:
+        for a, b in outer.contents:
+            if a <= left < b:
+                head = self.text[a:left]
+                head = re.sub(r"^\s*(?:that\s+)?", "", head)
+                return len(head.split()) <= 4
+        return False
+
+    def _final_speaker(self, r: Relation, pos: int) -> Speaker:
+        sp = r.speaker
+        if sp.name == "\u0000quote-speaker":
+            q = self.ix.quote_at(r.cue_start)
+            if q is not None:
+                qr = self._quote_rel.get(q.start)
+                if qr is not None and qr.speaker.name != "\u0000quote-speaker":
+                    return qr.speaker
+            return Speaker(None, "document")
+        return sp
+
+    def _cand(self, r: Relation, sp: Speaker, role: str) -> SpeakerCandidate:
+        rule = {"say": "reported speech", "according": "according to", "participle": "reported speech",
+                "quote": "quotation", "relay": "relay", "poll": "poll/report", "continuation": "quotation continues",
+                "passive": "passive with agent"}.get(r.mode, r.mode)
+        kind = sp.kind if sp.name is not None else "document"
+        if kind not in ("person", "organisation", "outlet", "anonymous", "document"):
+            kind = guess_kind(sp.name or "", "")
+        conf = r.confidence if role != "relays" else min(r.confidence, 0.8)
+        return SpeakerCandidate(sp.name, kind, role, r.evidence[0], r.evidence[1], sp.affiliation, round(conf, 2), rule)
+
+    def _carry_over(self, s: int, e: int, pi: int, rels: list[Relation]) -> SpeakerCandidate | None:
+        """A sentence without a cue right after a "said" sentence of the same paragraph."""
+        if not any(r.mode in ("say", "participle") and r.cue_start < s for r in rels):
+            return None
+        ss, se = self.ix.sentence_span(s)
+        if _NO_CARRY_START.match(self.text, ss):
+            return None
+        ps, _ = self.ix.para_span(pi)
+        sents = self.ix.sentences_in(ps, ss)
+        if not sents:
+            return None
+        for back in (1, 2):
+            if len(sents) < back:
+                break
+            a, b = sents[-back]
+            if back == 2 and _NO_CARRY_START.match(self.text, sents[-1][0]):
+                return None
+            sent_rels = [r for r in rels if any(x < b and y > a for x, y in r.contents) and a <= r.cue_start < b]
+            if not sent_rels:
+                if back == 1:
+                    continue
+                break
+            r = sent_rels[-1]
+            if r.mode not in ("say", "participle") or r.speaker.name is None or r.role != "states":
+                return None
+            verb = self.text[r.cue_start : r.cue_end]
+            if verb not in _SPEECH_VERBS and not (back == 1 and _ADDITIVE_START.match(self.text, ss)):
+                return None
+            sp = self._final_speaker(r, s)
+            if sp.name is None:
+                return None
+            kind = sp.kind if sp.kind in ("person", "organisation", "outlet", "anonymous") else "anonymous"
+            return SpeakerCandidate(sp.name, kind, "states", r.evidence[0], r.evidence[1], sp.affiliation,
+                                    0.5, "carried over from the previous sentence")
+        return None
+
+    # ------------------------------------------------------------------ confirms / disputes
+
+    def confirmations(self, spans: list[tuple[int, int]]) -> dict[int, list[SpeakerCandidate]]:
+        """"This number was later confirmed by Reuters": extra candidates for the figures it points back to."""
+        text = self.text
+        out: dict[int, list[SpeakerCandidate]] = {}
+        if not spans:
+            return out
+        # only paragraphs holding figures (and the one after each) can point back at them
+        cand = set()
+        for a, _ in spans:
+            k = self.ix.para_index(a)
+            cand.add(k)
+            nk = self.ix.para_next(k)
+            if nk is not None:
+                cand.add(nk)
+        paras = sorted(k for k in cand if _CONFIRM_HINT.search(text, k, self.ix.para_span(k)[1]))
+        for pi in paras:
+            ps, pe = self.ix.para_span(pi)
+            for rx, passive in ((CONFIRM_PASSIVE_RE, True), (CONFIRM_ACTIVE_RE, False)):
+                for m in rx.finditer(text, ps, pe):
+                    ss, se = self.ix.sentence_span(m.start())
+                    if passive:
+                        np = self._np_right(m.end(), se)
+                    else:
+                        np = self._subject_left(ss, m.start())
+                    if np is None:
+                        continue
+                    sp = self._resolve(np[2], np[0], np[1], np[3])
+                    if sp is None or sp.name is None:
+                        continue
+                    verb = m.group(1)
+                    role = "confirms" if verb in _CONFIRM_WORDS else "disputes"
+                    targets = [i for i, (a, b) in enumerate(spans) if ss <= a < m.start()]
+                    if not targets:
+                        prev = [i for i, (a, b) in enumerate(spans) if a < ss and self.ix.para_index(a) in (
+                            pi, self.ix.para_prev(pi))]
+                        if prev:
+                            last_sent = self.ix.sentence_span(spans[prev[-1]][0])
+                            targets = [i for i in prev if self.ix.sentence_span(spans[i][0]) == last_sent]
+                    ev = (m.start(1), np[1]) if passive else (np[0], m.end(1))
+                    for i in targets:
+                        out.setdefault(i, []).append(
+                            SpeakerCandidate(sp.name, sp.kind if sp.kind != "unknown" else "organisation", role,
+                                             ev[0], ev[1], sp.affiliation, 0.7, "confirmation" if role == "confirms"
+                                             else "dispute"))
+        return out
+
+
+# --------------------------------------------------------------------------- public functions
+
+
+_LAST: list = [None, None]  # the last text object attributed and its engine
+
+
+def attribute(text: str, spans: list[tuple[int, int]]) -> list[list[SpeakerCandidate]]:
+    """For each figure span (code points), the ordered speaker candidates: the original speaker first
+    ("states"), then those who relay it, then confirmations/disputes. Never empty: with no cue the first
+    candidate is the document's own voice (name None).
+
+    Calling it page by page with the *same* full text object (and offsets into it) reuses the reading
+    of the text, so speakers introduced on earlier pages are still found."""
+    if _LAST[0] is text and _LAST[1] is not None:
+        eng = _LAST[1]
+        eng.add_focus(spans)
+    else:
+        eng = AttributionEngine(text, focus=spans)
+        _LAST[0], _LAST[1] = text, eng
+    extra = eng.confirmations(spans)
+    return [eng.candidates(s, e, extra.get(i)) for i, (s, e) in enumerate(spans)]
+
+
+def find_attributions(text: str) -> list[Relation]:
+    """Every attribution relation in the text (source span as written, cue span, content spans)."""
+    return AttributionEngine(text).all_relations()
+
+
+def match_speaker(name: str, known: list[tuple[str, str, list[str]]]) -> SpeakerMatch | None:
+    """Match a suggested name to existing speakers [(speaker_id, name, aliases)].
+
+    ``exact`` is True only for the same name or a known alias (after folding case, diacritics,
+    punctuation, a leading article and titles). Spelling variants ("Royedad 24" vs "Roydad 24"), a
+    surname alone ("Hajian" for "Mehdi Hajian") and acronyms ("UCU") are proposals (exact False) that
+    the user confirms, e.g. by adding the alias.
+    """
+    if not name or not known:
+        return None
+    n = normalize_name(name)
+    nt = _strip_titles(n)
+    if not nt:
+        return None
+    best: SpeakerMatch | None = None
+
+    def offer(sid: str, score: float, exact: bool):
+        nonlocal best
+        if best is None or (exact, score) > (best.exact, best.score):
+            best = SpeakerMatch(sid, round(score, 3), exact)
+
+    ndig = re.findall(r"\d+", nt)
+    for sid, kname, aliases in known:
+        for cand in [kname, *aliases]:
+            if not cand:
+                continue
+            c = normalize_name(cand)
+            ct = _strip_titles(c)
+            if not ct:
+                continue
+            if c == n or ct == nt:
+                offer(sid, 1.0, True)
+                continue
+            ctoks, ntoks = ct.split(), nt.split()
+            # surname reuse: "Hajian" -> "Mehdi Hajian", "Mr Obama" -> "Barack Obama"
+            if len(ntoks) == 1 and len(ctoks) > 1 and ntoks[0] == ctoks[-1] and len(ntoks[0]) > 2:
+                offer(sid, 0.9, False)
+                continue
+            if len(ctoks) == 1 and len(ntoks) > 1 and ctoks[0] == ntoks[-1] and len(ctoks[0]) > 2:
+                offer(sid, 0.85, False)
+                continue
+            # acronym: "UCU" -> "University and College Union"
+            if len(ntoks) == 1 and len(ntoks[0]) >= 2 and name.strip().isupper() and _acronym(ct) == ntoks[0]:
+                offer(sid, 0.85, False)
+                continue
+            if len(ctoks) == 1 and len(ctoks[0]) >= 2 and cand.strip().isupper() and _acronym(nt) == ctoks[0]:
+                offer(sid, 0.85, False)
+                continue
+            # spelling variants; numbers must agree ("Channel 4" is not "Channel 5")
+            if re.findall(r"\d+", ct) != ndig:
+                continue
+            if min(len(ct), len(nt)) < 4:
+                continue
+            ratio = SequenceMatcher(None, nt, ct, autojunk=False).ratio()
+            if len(ntoks) == len(ctoks) and len(ntoks) > 1:
+                # every word must be close, so "Mark Meadows" is not "Debbie Meadows"
+                per = [SequenceMatcher(None, a, b, autojunk=False).ratio() for a, b in zip(ntoks, ctoks)]
+                if min(per) < 0.7:
+                    continue
+            if ratio >= 0.84:
+                offer(sid, 0.95 * ratio, False)
+            elif len(ntoks) == 1 and len(ctoks) > 1:
+                r2 = SequenceMatcher(None, ntoks[0], ctoks[-1], autojunk=False).ratio()
+                if r2 >= 0.85 and len(ntoks[0]) > 4:
+                    offer(sid, 0.8 * r2, False)
+    return best
