@@ -45,15 +45,22 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     return parser, commands
 
 
+def command_names() -> set[str]:
+    """Subcommand names, read from the module names without importing them (start-up stays fast)."""
+    import annotator.commands as pkg
+
+    return {info.name.rstrip("_") for info in pkgutil.iter_modules(pkg.__path__) if not info.name.startswith("_")}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    parser, commands = build_parser()
-    if not argv or argv[0] not in commands and argv[0] not in ("-h", "--help", "--version"):
+    if not argv or argv[0] not in command_names() and argv[0] not in ("-h", "--help", "--version"):
         # No subcommand: the desktop app, optionally with files to open.
         from annotator.qt.app import run_gui  # Qt only when the GUI is asked for
 
         return run_gui(argv)
+    parser, commands = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(commands[args.command].run(args) or 0)

@@ -27,8 +27,28 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
-import sqlite_utils
-from sqlite_utils import Migrations
+
+def _import_sqlite_utils():
+    """sqlite-utils imports numpy and pandas when present (~0.13 s) only to store their values,
+    which this app never writes: keep them out while it loads."""
+    import sys
+
+    if "sqlite_utils" in sys.modules:
+        return sys.modules["sqlite_utils"]
+    blocked = [m for m in ("numpy", "pandas") if m not in sys.modules]
+    for m in blocked:
+        sys.modules[m] = None  # type: ignore[assignment]  # "import numpy" raises ImportError meanwhile
+    try:
+        import sqlite_utils as module
+    finally:
+        for m in blocked:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]
+    return module
+
+
+sqlite_utils = _import_sqlite_utils()
+from sqlite_utils import Migrations  # noqa: E402
 
 from annotator import __version__
 from annotator.core.errors import StoreError
