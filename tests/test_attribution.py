@@ -446,3 +446,29 @@ def test_normalize_name_folds_case_diacritics_punctuation_and_article():
 ])
 def test_guess_kind(name, context, kind):
     assert guess_kind(name, context) == kind
+
+
+# --------------------------------------------------------------------------- any text
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([
+    "said", "says", "according to", "“", "”", '"', ",", ".", "\n", "\n\n", "Mr.", "he", "they", "I", "The report",
+    "Royedad 24", "Mehdi Hajian", "(MEK)", "a spokesman for", "Source:", "- ", "confirmed by", "100", "percent",
+    ":", "adds", "told", "who", "which", "the", "of", "and", "Ärzte", "’s", "''",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES, max_size=50), st.lists(st.tuples(st.integers(0, 400), st.integers(0, 8)), max_size=5))
+def test_any_text_gives_one_answer_per_figure_with_spans_inside_the_text(pieces, raw_spans):
+    text = " ".join(pieces)
+    spans = [(min(a, len(text)), min(a + n, len(text))) for a, n in raw_spans]
+    res = attribute(text, spans)
+    assert len(res) == len(spans)
+    for cands in res:
+        assert cands and cands[0].role == "states"
+        for c in cands:
+            if c.evidence_start is not None:
+                assert 0 <= c.evidence_start <= c.evidence_end <= len(text)

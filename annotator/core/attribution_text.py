@@ -216,6 +216,7 @@ class TextIndex:
         self._order: dict[int, int] = {}
         if self.blocks:
             self._split_blocks()
+            self.blocks = bool(self._pstarts)
 
     def _split_blocks(self) -> None:
         text = self.text
