@@ -397,3 +397,24 @@ def test_not_figures_in_reports_and_regulations(text):
 def test_rates_written_with_a_slash_stay_outside_the_span():
     s = one("I would do it, but only for $15.4/hour")
     assert (s.text, s.parsed.rate) == ("$15.4", "hour")
+
+
+@pytest.mark.parametrize("text, counted", [
+    ("Two gunmen died, and three others may have escaped", "gunmen"),
+    ("About 50 other people were wounded", "people"),
+    ("make up 15% of the total prison population of the country", "total prison population"),
+    ("with just 18 months left in power", None),            # a duration counts nothing
+    ("the record high of 799 the day before", None),
+    ("a fish that can grow to 500 pounds all the more exciting", "pounds"),
+    ("Saturday’s peak demand reached 44,947 megawatts, much lower", "megawatts"),
+    ("It now has 11 automated Go convenience stores", "automated Go convenience stores"),
+])
+def test_counted_noun(text, counted):
+    assert detect_figures(text)[0].parsed.counted == counted
+
+
+def test_rates_after_the_counted_noun():
+    s = one("with around 24 burials each day, said the spokesman")
+    assert (s.parsed.counted, s.parsed.rate) == ("burials", "day")
+    s = one("Normally, about 25 bodies a week are interred on the island")
+    assert (s.parsed.counted, s.parsed.rate) == ("bodies", "week")

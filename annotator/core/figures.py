@@ -173,6 +173,7 @@ I_TIME, I_DMONTH, I_CHAIN, I_VCUR, I_FUNIT = (
 I_CONN, I_CUR2, I_N2, I_W2, I_EXP2, I_SCALE2, I_UNIT2 = (
     _I["conn"], _I["cur2"], _I["n2"], _I["w2"], _I["exp2"], _I["scale2"], _I["unit2"])
 I_RATIO, I_RN, I_RW = _I["ratio"], _I["rn"], _I["rw"]
+G_NUM, G_MWORD, G_FUNITNAME, G_VCURNAME = G["num"], G["mword"], G["funitname"], G["vcurname"]
 L_SIGN, L_CUR, L_SYM, L_ART, L_QUAL, L_BTW, L_RFROM, L_FRM, L_MONTH, L_PW = (
     _L["sign"], _L["cur"], _L["sym"], _L["art"], _L["qual"], _L["btw"], _L["rfrom"], _L["frm"],
     _L["month"], _L["pw"])
@@ -263,10 +264,8 @@ def _in_url(t: _Text, pos: int) -> bool:
 
 def _prev_word(t: _Text, lm) -> str:
     """The word before the number (original case, quotes and brackets stripped), or ''."""
-    if isinstance(lm, str):
+    if isinstance(lm, str):                 # found without the reversed match
         return lm
-    if isinstance(lm, _Prev):
-        return lm.word
     a, b = lm.span(L_PW + 1)
     if a < 0:
         return ""
@@ -313,15 +312,6 @@ _LEFT_TRIGGERS = frozenset(
     | {k.lower() for k in L.CURRENCY_PREFIXES if k[-1].isalpha() or k[-1] == "."})
 
 
-class _Prev:
-    """The previous word found without the reversed match (see _left)."""
-
-    __slots__ = ("word",)
-
-    def __init__(self, word: str):
-        self.word = word
-
-
 def _left(t: _Text, s: int, words: bool):
     """Read what precedes a number at ``s``.  Returns a tuple
     (start, sign, cur, qual, qual_start, btw_start, rfrom, frm, month_upper, left_match,
@@ -336,7 +326,7 @@ def _left(t: _Text, s: int, words: bool):
             if w and w[-1].isalnum() and w not in _LEFT_TRIGGERS \
                     and w[0] not in _QUOTES_AND_BRACKETS:
                 return s, None, None, None, None, None, False, False, False, \
-                    _Prev(t.text[j + 1:s - 1]), None
+                    t.text[j + 1:s - 1], None
     lm = _LEFT_MATCH(t.rev, n - s)
     if lm.start(L_PW + 1) == n - s or lm.end() == n - s:    # nothing but the previous word
         return s, None, None, None, None, None, False, False, False, lm, None
@@ -421,17 +411,21 @@ def _digits(t: _Text, m, g):
         if not (head.isdigit() and len(head) <= 3):  # "in 2019 500 people": no thousands
             m = P.MAIN_NO_SPACE.match(low, s)
             return _digits(t, m, m.groups())
-    rd = read_digits(raw)
-    if rd is None:
-        return None, e                              # "15.02.2023", "3.2.1"
-    value, prec, plain = rd
+    if raw.isdigit():
+        stripped = raw.rstrip("0")
+        value, prec, plain = float(raw), 10.0 ** (len(raw) - len(stripped)) if stripped else 1.0, True
+    else:
+        rd = read_digits(raw)
+        if rd is None:
+            return None, e                          # "15.02.2023", "3.2.1"
+        value, prec, plain = rd
     if strict and plain and len(raw) >= 8:
         return None, e                              # identifiers
     start, sign, cur, qual, qstart, btw_start, rfrom, frm, month, lm, _a = _left(t, s, False)
     if sign:
         value = -value
     num_start = start
-    if m.lastindex == G["num"] and cur is None:     # a bare number: the common case
+    if m.lastindex == G_NUM and cur is None:     # a bare number: the common case
         if strict:
             if e < n and low[e].isalnum():
                 return None, _skip_token(low, e)    # "1010data", "4G", "3rd", "1980s"
@@ -553,7 +547,7 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
         if g[I_TIME] is not None and m.start(I_TIME + 1) == end:
             return m.end(I_TIME + 1)                # "5 p.m.", "0900 GMT"
         if g[I_DMONTH] is not None and m.start(I_DMONTH + 1) == end and 1 <= v <= 31 \
-                and text[m.start(G["mword"])].isupper():
+                and text[m.start(G_MWORD)].isupper():
             return m.end(I_DMONTH + 1)              # "15 February 2023", "3rd of May"
         if month and (1 <= v <= 31 or 1000 <= v <= 2099):
             return e                                # "February 8", "November 2019"
@@ -750,7 +744,7 @@ def _words(t: _Text, m, g):
             u = _unit_of(text[m.start(I_UNIT + 1):m.end(I_UNIT + 1)])
             uend = m.end(I_UNIT + 1)
         elif g[I_FUNIT] is not None and m.start(I_FUNIT + 1) == e:
-            u = _unit_of(text[m.start(G["funitname"]):m.end(G["funitname"])])
+            u = _unit_of(text[m.start(G_FUNITNAME):m.end(G_FUNITNAME)])
             uend = m.end(I_FUNIT + 1)
         if u is not None and (len(tokens) > 1 or start < s or t0 in ("half", "halves")):
             unit, unit_word, form = u[0], u[1], "number"    # "half a percentage point"
@@ -853,7 +847,7 @@ def _vague(t: _Text, m, g):
     end = e
     unit = unit_word = None
     if g[I_VCUR] is not None and m.start(I_VCUR + 1) == e:
-        a, b = m.span(G["vcurname"])
+        a, b = m.span(G_VCURNAME)
         u = _unit_of(t.text[a:b])
         if u is not None:
             unit, unit_word = u[0], u[1]
@@ -901,10 +895,13 @@ _COUNTED_STOP = {
     "among", "between", "annually", "yearly", "monthly", "weekly", "daily", "ago", "earlier",
     "later", "alone", "now", "yet", "still", "even", "all", "both", "either", "such", "them",
     "us", "those", "these", "what", "how", "much", "many", "ever", "already", "above",
-    "below", "near", "like", "because", "until", "including", "plus", "minus",
+    "below", "near", "like", "because", "until", "including", "plus", "minus", "without",
+    "within", "despite", "via", "toward", "towards", "versus", "left", "old", "ago", "later",
+    "apiece", "each", "per", "than", "whose", "own", "some", "any", "no", "not", "nor",
 }
-_COUNTED_SKIP = {"other", "more", "additional", "new", "extra", "further", "of", "the", "its",
-                 "their", "his", "her", "all", "our", "your"}
+_COUNTED_MODIFIERS = {"other", "more", "additional", "new", "extra", "further", "fewer", "less"}
+_DETERMINERS = {"the", "its", "their", "his", "her", "all", "our", "your", "this", "that",
+                "these", "those", "a", "an", "whom", "which"}
 
 
 def _rate_of(rm) -> str | None:
@@ -915,19 +912,27 @@ def _rate_of(rm) -> str | None:
     return L.RATE_ADVERBS.get(" ".join(adv.lower().split())) if adv else None
 
 
-def _counted(text: str, pos: int) -> tuple[str | None, int]:
-    """The noun phrase after a figure: "protesters", "(of the) total prison population"."""
+def _counted(text: str, pos: int, of_only: bool) -> tuple[str | None, int]:
+    """The noun phrase after a figure: "(other) people", "(of the) total prison population".
+
+    With ``of_only`` (percentages, fractions, units) only an "of" phrase counts."""
     m = P.NEXT_WORDS.match(text, pos)
     if not m:
         return None, pos
     words = m.group(1).split()
-    i = 1 if words[0].lower() == "of" else 0
-    while i < len(words) and words[i].lower() in _COUNTED_SKIP and i < 3:
+    i = 0
+    if words[0].lower() == "of":
+        i = 1
+        while i < len(words) and words[i].lower() in _DETERMINERS and i < 3:
+            i += 1
+    elif of_only:
+        return None, pos
+    while i < len(words) and words[i].lower() in _COUNTED_MODIFIERS:
         i += 1
     out: list[str] = []
-    while i < len(words) and len(out) < 3:
+    while i < len(words) and len(out) < 4:
         w = words[i]
-        if w.lower() in _COUNTED_STOP:
+        if w.lower() in _COUNTED_STOP or w.lower() in _DETERMINERS:
             break
         out.append(w)
         if is_plural(w) or w.endswith(("’s", "'s")):
@@ -935,6 +940,8 @@ def _counted(text: str, pos: int) -> tuple[str | None, int]:
         i += 1
     if not out:
         return None, pos
+    if len(out) == 4 and not is_plural(out[-1]):
+        out = out[:1]                       # no plural noun near: keep the first word only
     return " ".join(out), text.find(out[-1], m.start(1)) + len(out[-1])
 
 
@@ -945,12 +952,14 @@ def _build_parsed(text, end, num_start, value, low, high, unit, qual, prec, form
     rm = P.RATE.match(text, pos)
     if rm:
         rate, pos = _rate_of(rm), rm.end()
-    counted, cend = _counted(text, pos)
+    hyphenated = unit is not None and "-" in text[num_start:end]     # "a six-month contract"
+    of_only = unit is not None and unit not in _CURRENCY_CODES_OUT and not hyphenated
+    counted, cend = _counted(text, pos, of_only)
     if rate is None and counted is not None:
         rm = P.RATE.match(text, cend)
         if rm:
             rate = _rate_of(rm)
-    if counted is None and unit_word and unit not in ("percent", "fraction") \
+    if counted is None and unit_word and unit not in ("percent", "fraction", "times") \
             and unit not in _CURRENCY_CODES_OUT and not time_unit and unit_word.isalpha() \
             and len(unit_word) > 3:
         counted = unit_word                 # "44,947 megawatts"

@@ -138,7 +138,7 @@ def read_words(tokens: list[str]) -> tuple[float, bool] | None:
 def is_plural(word: str) -> bool:
     """Does ``word`` look like a plural noun ("protesters", "people")?"""
     w = word.lower()
-    if w in L.PLURAL_NOUNS:
+    if w in L.PLURAL_NOUNS or w.endswith("men") and len(w) > 4:    # "gunmen", "policemen"
         return True
     return (len(w) > 3 and w[-1] == "s" and w[-2] != "s" and w.isalpha()
             and w not in L.NOT_PLURAL and not w.endswith("ous") and not w.endswith("ics"))
