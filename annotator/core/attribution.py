@@ -50,7 +50,6 @@ from annotator.core.attribution_text import (
     Mention,
     Quote,
     TextIndex,
-    classify_name,
     is_cap,
     name_mentions,
     norm_token,
@@ -113,7 +112,6 @@ class Relation:
     confidence: float
     role: str = "states"
     relays: bool = False  # an explicit relay cue ("reminds the claims of")
-    nested_ok: bool = True  # may relay an embedded cue found near the start of its content
     evidence: tuple[int, int] = (0, 0)
 
     def covers(self, s: int, e: int) -> bool:
@@ -379,14 +377,10 @@ class AttributionEngine:
         self._busy: set[int] = set()
         self._remembered: set[tuple[int, int]] = set()
         self._searched: dict[str, int] = {}
-        self._learning = False
         self._source_lines: list[int] | None = None
-        self._para_mentions: dict[int, list[Mention]] = {}
         self._spans_cache: dict[int, list[tuple[int, int]]] = {}
         self._mention_cache: dict[int, list[Mention]] = {}
         self._quote_rel: dict[int, Relation | None] = {}
-        self._entities: list[tuple[int, _Entity]] = []  # (position, entity) of speakers found so far
-        self._entity_upto = -1  # paragraphs whose mentions are registered
         self._by_token: dict[str, list[_Entity]] = {}
         self._by_norm: dict[str, _Entity] = {}
         self._speakers_seen: list[tuple[int, Speaker, str | None]] = []  # (pos, speaker, NP head)
@@ -1227,14 +1221,6 @@ class AttributionEngine:
 
     # ------------------------------------------------------------------ mentions and coreference
 
-    def _mentions_of(self, j: int) -> list[Mention]:
-        """Name mentions of paragraph j (found once), registered for coreference."""
-        ms = self._para_mentions.get(j)
-        if ms is None:
-            ms = [m for a, b in self._name_spans(j) for m in self._mentions_in(a, b)]
-            self._para_mentions[j] = ms
-        return ms
-
     def _name_spans(self, j: int) -> list[tuple[int, int]]:
         got = self._spans_cache.get(j)
         if got is None:
@@ -1249,16 +1235,6 @@ class AttributionEngine:
             for m in got:
                 self._learn(m)
         return got
-
-    def _register_window(self, pos: int, back: int = 2500) -> None:
-        keys = [self.ix.para_index(pos)]
-        while True:
-            j = self.ix.para_prev(keys[-1])
-            if j is None or self.ix.para_span(j)[1] < pos - back:
-                break
-            keys.append(j)
-        for k in reversed(keys):  # oldest first, so later surnames link to earlier full names
-            self._mentions_of(k)
 
     def _learn(self, m: Mention) -> _Entity:
         norm = normalize_name(m.name)
@@ -1280,7 +1256,6 @@ class AttributionEngine:
             ent.affiliation = m.title
         if m.kind in ("organisation", "outlet") and ent.kind in ("unknown", "place", "person") and len(toks) > 1:
             ent.kind = m.kind
-        self._entities.append((m.start, ent))
         # acronym in parentheses right after: "(PMOI/MEK)", "(UCEA)"
         after = self.text[m.end : m.end + 24]
         pm = re.match(r"\s*\(([A-Z][A-Za-z/.&\- ]{1,20})\)", after)
