@@ -418,3 +418,25 @@ def test_rates_after_the_counted_noun():
     assert (s.parsed.counted, s.parsed.rate) == ("burials", "day")
     s = one("Normally, about 25 bodies a week are interred on the island")
     assert (s.parsed.counted, s.parsed.rate) == ("bodies", "week")
+
+
+def test_signs_and_litres():
+    assert [(s.text, s.value_json(), s.parsed.unit) for s in detect_figures(
+        "The loss was $-99.99, a deficit of −3.2% at -5 °C, and 3 to 4 L of wine")] == [
+        ("$-99.99", -99.99, "USD"), ("−3.2%", -3.2, "percent"), ("-5 °C", -5, "°C"),
+        ("3 to 4 L", [3, 4], "l")]
+
+
+def test_poll_points_karats_and_hyphenated_rates():
+    assert [(s.text, s.parsed.unit) for s in detect_figures(
+        "gave Trump an 18-point lead; the Fox poll had a margin of error of 4.5 points.")] == [
+        ("18-point", "point"), ("4.5 points", "point")]
+    assert spans("the fixtures are brushed with 24-karat gold") == ["24-karat"]
+    s = one("requiring students to contribute wages from a 10-hour-per-week job")
+    assert (s.text, s.parsed.unit, s.parsed.rate) == ("10-hour", "hour", "week")
+
+
+def test_numbers_used_as_names_after_a_determiner():
+    assert spans("A close look at Mr. Trump's two airplanes - the 757 and a smaller jet") == ["two"]
+    assert spans("Among the big-money 2016 players that have drawn") == []
+    assert spans("the 10 largest banks and the 300 guests") == ["10", "300"]

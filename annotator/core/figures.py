@@ -556,14 +556,12 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
                 n2 = g[I_N2]
                 if n2.isdigit() and (len(n2) <= 2 or len(n2) == 4 and 1000 <= int(n2) <= 2099):
                     return m.end(I_N2 + 1)          # "2011-12", "2019 to 2024"
-            nm = P.NEXT_WORD.match(text, end)
-            nxt = nm.group(1) if nm else ""
-            counted = bool(nxt) and nxt[0].islower() and is_plural(nxt)
             if qual is not None:
-                if not counted and L.QUALIFIER_KIND.get(qual) == "approximate":
+                if L.QUALIFIER_KIND.get(qual) == "approximate" and not _count_follows(text, end):
                     return e                        # "around 2010"
-            elif not counted or v >= 1900 and _prev_word(t, lm).lower() in L.YEAR_PREPOSITIONS:
-                return e                            # "in 2019", "the 2016 elections"
+            elif v >= 1900 or not _count_follows(text, end):
+                return e                            # "in 2019", "the 2016 players", "in 1500"
+
     if is_int and P.LEGAL_AFTER.match(text, end):
         return e                                    # "14 CFR", "5 U.S.C.", "Under 1 CFR"
     if qual is not None:
@@ -573,6 +571,9 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
     if is_int or "." in raw:
         pw = _prev_word(t, lm)
         pl = pw.lower()
+        if is_int and len(raw) >= 3 and pl in _DETERMINERS_BEFORE_NAMES \
+                and not _count_follows(text, end):
+            return e                                # "the 757", "his 757 was"
         if pl in L.LABEL_WORDS or pl.rstrip(",:") in L.LABEL_WORDS:
             return P.LABEL_LIST.match(low, end).end()   # "page 12", "Figs. 4 and 5"
         if pw and c in " \n" and pw[0].isupper() and pl not in L.CAPITALISED_OK and (
@@ -589,6 +590,19 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
         if (is_int or P.SECTION.fullmatch(raw)) and P.LIST_MARK.match(rest):
             return e                                # "1. Introduction", "2.3 Methods"
     return None
+
+
+_DETERMINERS_BEFORE_NAMES = {"the", "his", "her", "its", "their", "our", "my", "your", "a",
+                             "an", "this", "that"}
+
+
+def _count_follows(text: str, end: int) -> bool:
+    """Is the word after ``end`` a plural noun (or a superlative) that the number counts?"""
+    nm = P.NEXT_WORD.match(text, end)
+    if not nm:
+        return False
+    w = nm.group(1)
+    return w[0].islower() and (is_plural(w) or w.endswith("est"))
 
 
 def _bracketed(t: _Text, start: int, end: int) -> bool:

@@ -132,6 +132,7 @@ UNITS = {
     "degrees": "degree", "degree": "degree", "degrees celsius": "°C", "degrees fahrenheit": "°F",
     "°c": "°C", "°f": "°F", "°": "degree",
     "ppm": "ppm", "ppb": "ppb", "times": "times", "fold": "times",
+    "point": "point", "points": "point", "karat": "karat", "carat": "carat", "carats": "carat",
     # science and data
     "nm": "nm", "nanometre": "nm", "nanometres": "nm", "nanometer": "nm", "nanometers": "nm",
     "μm": "μm", "µm": "μm", "micrometre": "μm", "micrometres": "μm", "micrometer": "μm",
@@ -152,7 +153,7 @@ UNITS = {
 UNITS_CASED = {
     "MW": "MW", "GW": "GW", "kW": "kW", "TW": "TW", "MWh": "MWh", "kWh": "kWh", "GWh": "GWh",
     "TWh": "TWh", "GB": "GB", "MB": "MB", "TB": "TB", "kB": "kB", "Hz": "Hz", "kHz": "kHz",
-    "MHz": "MHz", "GHz": "GHz", "m": "m", "g": "g", "kV": "kV", "mL": "ml", "μL": "μl",
+    "MHz": "MHz", "GHz": "GHz", "m": "m", "g": "g", "kV": "kV", "L": "l", "mL": "ml", "μL": "μl",
     "µL": "μl", "Ma": "Ma", "ka": "ka", "Ga": "Ga", "Myr": "Ma", "kyr": "ka", "PB": "PB",
     "EB": "EB", "TeV": "TeV", "GeV": "GeV", "MeV": "MeV", "keV": "keV", "eV": "eV", "Wh": "Wh",
     "kJ": "kJ", "MJ": "MJ", "Pa": "Pa", "kPa": "kPa", "MPa": "MPa", "hPa": "hPa",

@@ -52,7 +52,7 @@ SCALE = (r"(?:" + SP + r"+|-)(?:thousand|million|billion|trillion|quadrillion|do
          r"|" + SP + r"?(?:bn|mn|mln|bln|tn|trn)\b|[kmbt](?!\w)")
 UNIT = (SP + r"?(?:%|°[cfnsew]?(?![a-z])|[€£])"
         r"|" + SP + r"*(?:" + _SPACED_UNITS + r")(?![\w°]|-old\b)"
-        r"|-(?:" + _UNIT_TRIE + r")(?:-old\b)?(?![\w-])|x(?!\w)")
+        r"|-(?:" + _UNIT_TRIE + r")(?:-old\b)?(?!\w|-(?!(?:a|an|per)-))|x(?!\w)")
 POST = (r"-plus\b|-odd\b|-something\b|\+(?!\w)"
         r"|" + SP + r"+(?:or" + SP + r"+(?:more|so|fewer|less)\b|plus\b(?!" + SP + r"*[0-9]))")
 
@@ -98,7 +98,7 @@ _REV_QUALS = trie([q[::-1] for q in L.QUALIFIERS_BEFORE])
 _REV_CUR = trie([k[::-1] for k in _CUR_PREFIX_LOWER])
 _REV_CODES = "|".join(c[::-1] for c in sorted(c.lower() for c in L.CURRENCY_CODES))
 LEFT = re.compile(
-    r"(?P<sign>[-−–](?=[\s(\[=" + _SYM + r"]|$))?"
+    r"(?P<sign>[-−–](?=[\s(\[=$€£¥₹" + _SYM + r"]|$))?"
     r"(?P<cur>" + SP + r"?(?:" + _REV_CUR + r")(?![a-z])|" + SP + r"(?:" + _REV_CODES + r")(?![a-z]))?"
     r"(?P<sym>" + SP + r"?[" + _SYM + r"](?![<>])(?=[\s(\[]|$))?"
     r"(?P<art>\s+(?:a|na)(?!\w))?"
