@@ -112,23 +112,16 @@ def suggest(
     for i, (cs, ce) in enumerate(chunks):
         if cancel is not None and cancel():
             raise Cancelled("Finding figures was cancelled.")
-        part = text[cs:ce]
-        found = detect_figures(part)
-        cands = attribute(part, [(f.start, f.end) for f in found]) if (speakers and found) else [[] for _ in found]
-        for f, cs_list in zip(found, cands):
-            shifted = [
-                SpeakerCandidate(
-                    c.name, c.kind, c.role,
-                    None if c.evidence_start is None else c.evidence_start + cs,
-                    None if c.evidence_end is None else c.evidence_end + cs,
-                    c.affiliation, c.confidence, c.rule,
-                )
-                for c in cs_list
-            ]
+        found = detect_figures(text[cs:ce])
+        spans = [(f.start + cs, f.end + cs) for f in found]
+        # attribution reads the whole text (one reading, reused across chunks), so a speaker named
+        # on an earlier page, "he said" or a continuing quotation still resolve
+        cands = attribute(text, spans) if (speakers and found) else [[] for _ in found]
+        for f, (gs, ge), cand_list in zip(found, spans, cands):
             page = None
             if page_starts is not None:
-                page = bisect.bisect_right(page_starts, f.start + cs) - 1
-            out.append(Suggestion(f.start + cs, f.end + cs, f.text, f.parsed, page, shifted))
+                page = bisect.bisect_right(page_starts, gs) - 1
+            out.append(Suggestion(gs, ge, f.text, f.parsed, page, list(cand_list)))
         if progress is not None:
             progress(i + 1, len(chunks))
     return out
