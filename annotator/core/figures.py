@@ -9,10 +9,16 @@ a vague magnitude ("tens of thousands", "hundreds of"), a fraction or a ratio ("
 Not figures: dates and years ("15 February 2023", "in 2019", "2011-12", "the 1980s"), clock
 times ("10:30", "5 p.m."), ordinals ("the third time", "19th century"), numbers inside names
 and labels ("Royedad 24", "COVID-19", "Boeing 737", "G7", "Article 19", "page 12", "Stage 3"),
-footnote markers ("[3]", "crimes.12"), list and section numbers at a line start, lone page
-numbers, phone numbers, URLs and ISBNs.  A lone "one" is not a figure ("one of the...", "One
+footnote markers ("[3]", "crimes.12"), bracketed references ("(284-286)"), list and section
+numbers at a line start, lone page numbers, legal citations ("14 CFR 11.43"), street addresses,
+phone numbers, e-mail addresses, URLs and ISBNs.  A four-digit number from 1900 to 2099 written
+without separator, qualifier, unit or currency is a year ("the 2016 players"); an earlier one
+is a count only before a plural noun ("killed 1500 protesters" — but "in 2,000 cases" always
+counts).  A plain number of three or more digits after a determiner and before no plural noun
+is a name ("the 757").  A lone "one" is not a figure ("one of the...", "One
 academic told...") unless it carries a unit, a currency, a percent, a scale or a ratio ("one
-million", "one percent", "one in five", "one day a week").  Time words without a numeral ("a
+million", "one percent", "one in five"); with a time unit it also needs a rate or a preposition
+("one day a week", "for one day", but not "One day, he...").  Time words without a numeral ("a
 decade", "a year") are not figures.
 
 Span boundaries (what :func:`detect_figures` marks):
@@ -45,7 +51,6 @@ match on the reversed text reads what precedes it (qualifier, currency, "between
 previous word).  The counted noun and the rate are read lazily, the first time
 :attr:`FigureSuggestion.parsed` is used.  See benchmarks/bench_figures.py.
 """
-
 
 from __future__ import annotations
 
