@@ -210,8 +210,14 @@ def main(argv: list[str] | None = None) -> int:
           f"{'exact P/R/F1':<17}   {'overlap P/R/F1':<17}   {'ms':>7}")
     for part in parts:
         funcs = PARTS[part]
-        if not funcs:
-            print(f"{part:<9} (no datasets registered yet)")
+        if part == "speakers":
+            # speaker attribution has its own tables (right speaker per figure, PolNeAR source spans)
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            import score_speakers
+
+            score_speakers.gold_part(args.corpus, args.verbose)
+            score_speakers.polnear_part(args.corpus, args.verbose)
+            continue
         for fn in funcs:
             if args.dataset and args.dataset not in fn.__name__:
                 continue
