@@ -1,0 +1,560 @@
+"""Suggestions in the window (issue 3): Find figures, then accept or reject each one by key.
+
+*Figure ▸ Find figures* (Ctrl+Shift+F) runs :func:`annotator.core.suggest.suggest` over the
+document's stored text in a worker thread, with a progress dialog and Cancel; the window stays
+usable meanwhile. The result is written on the UI thread by
+:func:`~annotator.core.suggest.store_suggestions` in one transaction, as one undo step.
+Spans already marked, suggested or rejected are skipped by the core, so a rejected suggestion
+is never proposed again (it stays in the file as "rejected").
+
+Suggested figures are drawn by the window's own highlight and figures-list code (pale fill
+and dashed underline in the text, grey italic rows in the list). Review keys, all registered
+actions: Y accepts the current suggestion and goes to the next one, X rejects it, N / P move
+to the next / previous suggestion; Ctrl+Shift+Y accepts every suggestion of the current
+suggestion's speaker. After a pass, near-identical speaker names ("Royedad 24" for
+"Roydad 24") are offered as aliases (:func:`ask_alias_proposals` / :func:`apply_alias_proposals`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QProgressDialog, \
+    QPushButton, QVBoxLayout, QWidget
+
+from annotator.core.errors import UserError
+from annotator.core.model import Speaker
+from annotator.qt import dialogs, settings
+from annotator.qt.actions import ActionSpec, register
+from annotator.qt.features import CapturedAdd, StoreWatcher, UndoList, need_document, run_command, setting_bool
+from annotator.qt.loading import CancelFlag
+
+if TYPE_CHECKING:
+    from annotator.core.store import AnnotationStore
+
+log = logging.getLogger(__name__)
+
+#: QSettings key of "Find figures automatically when opening a document" (off by default)
+AUTO_KEY = "suggestions/find_on_open"
+
+SPECS = [
+    ActionSpec("find_figures", "&Find figures", ("Ctrl+Shift+F",),
+               "Find every figure in the document and propose who states it: suggestions you accept (Y) or "
+               "reject (X).", "Figure", 5, toolbar=True),
+    ActionSpec("find_figures_on_open", "Find figures &automatically on opening", ("Ctrl+Alt+Shift+F",),
+               "Find figures automatically when a document is opened.", "Figure", 5, checkable=True),
+    ActionSpec("accept_suggestion", "A&ccept suggestion", ("Y", "Ctrl+Return"),
+               "Confirm the current suggested figure and its suggested speakers, then go to the next suggestion.",
+               "Figure", 6),
+    ActionSpec("reject_suggestion", "Re&ject suggestion", ("X", "Ctrl+Backspace"),
+               "Reject the current suggestion: it is hidden and never proposed again.", "Figure", 6),
+    ActionSpec("next_suggestion", "Ne&xt suggestion", ("N", "Alt+Right"),
+               "Go to the next suggestion in the document.", "Figure", 6),
+    ActionSpec("previous_suggestion", "Previous s&uggestion", ("P", "Alt+Left"),
+               "Go to the previous suggestion in the document.", "Figure", 6),
+    ActionSpec("accept_speaker_suggestions", "Accept all from this spea&ker", ("Ctrl+Shift+Y",),
+               "Confirm every suggestion attributed to the current suggestion's speaker (or to the speaker "
+               "selected in the Speakers panel).", "Figure", 6),
+]
+for _spec in SPECS:
+    register(_spec)
+
+_DOC_ACTIONS = ("find_figures", "accept_suggestion", "reject_suggestion", "next_suggestion", "previous_suggestion",
+                "accept_speaker_suggestions")
+
+
+def _short(text: str, n: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# --------------------------------------------------------------------------- the worker
+
+
+class _Thread(QThread):
+    progressed = Signal(int, int)
+
+    def __init__(self, job: "FindJob"):
+        super().__init__()
+        self.job = job
+
+    def run(self) -> None:
+        from annotator.core.suggest import suggest
+
+        job = self.job
+        try:
+            job.suggestions = suggest(job.text, job.pages, progress=self._progress, cancel=job.cancel)
+        except BaseException as exc:  # delivered to the UI thread
+            job.error = exc
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progressed.emit(int(done), int(total))
+
+
+class FindJob(QObject):
+    """One suggestion pass over a document's text, off the UI thread.
+
+    ``done(job)`` on the UI thread: ``job.suggestions`` on success, ``job.error`` on failure;
+    a cancel request always wins (the result is dropped even when the pass had finished).
+    """
+
+    progressed = Signal(int, int)
+    done = Signal(object)
+
+    def __init__(self, store: AnnotationStore, doc_id: str, text: str, pages: list | None, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.doc_id = doc_id
+        self.text = text
+        self.pages = pages
+        self.cancel = CancelFlag()
+        self.suggestions: list | None = None
+        self.error: BaseException | None = None
+        self._thread = _Thread(self)
+        self._thread.progressed.connect(self.progressed)
+        self._thread.finished.connect(lambda: self.done.emit(self))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def request_cancel(self) -> None:
+        self.cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel.is_set()
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self._thread.wait(ms)
+
+
+# --------------------------------------------------------------------------- alias proposals
+
+
+class AliasDialog(QDialog):
+    """Speaker names found in the text that look like existing speakers: add them as aliases?"""
+
+    def __init__(self, parent: QWidget | None, proposals: list[tuple[str, str]]):
+        super().__init__(parent)
+        self.setObjectName("aliasDialog")
+        self.setWindowTitle("Same speaker?")
+        intro = QLabel("These names found in the text look like speakers you already have. Checked names are "
+                       "added as aliases of the existing speaker (their figures move to it); unchecked ones stay "
+                       "separate speakers.", self)
+        intro.setWordWrap(True)
+        self.list = QListWidget(self)
+        self.list.setObjectName("aliasList")
+        for name, existing in proposals:
+            item = QListWidgetItem(f"“{name}”  →  alias of  “{existing}”", self.list)
+            item.setData(Qt.ItemDataRole.UserRole, (name, existing))
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+        buttons = QDialogButtonBox(self)
+        ok = buttons.addButton("Add as aliases", QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        buttons.addButton("Keep separate", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addWidget(self.list, 1)
+        lay.addWidget(buttons)
+        self.resize(520, 260)
+
+    def chosen(self) -> list[tuple[str, str]]:
+        out = []
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(tuple(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+
+def ask_alias_proposals(parent: QWidget | None, proposals: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """Ask which (suggested name, existing speaker name) proposals to apply; None when refused."""
+    dlg = AliasDialog(parent, proposals)
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dlg.chosen() or None
+
+
+def apply_alias_proposals(window, chosen: list[tuple[str, str]]) -> int:
+    """Make each suggested name an alias of the existing speaker (one undo step); the speaker the
+    pass created for that name is merged into the existing one. Returns how many were applied."""
+    store = window.store
+    if store is None or not chosen:
+        return 0
+    plan: list[tuple[str, str | None, str]] = []  # (existing id, created id or None, name)
+    for name, existing_name in chosen:
+        keep = _speaker_named(store, existing_name)
+        if keep is None:
+            continue
+        other = _speaker_named(store, name)
+        if other is not None and other.id == keep.id:
+            continue  # already one speaker
+        plan.append((keep.id, other.id if other is not None else None, name))
+    if not plan:
+        return 0
+
+    def do() -> list:
+        undo: list = []
+        for keep_id, other_id, name in plan:
+            if other_id is not None:
+                undo.extend(store.merge_speakers(keep_id, other_id))
+            else:
+                sp = store.get(Speaker, keep_id)
+                if name.casefold() not in (a.casefold() for a in sp.aliases):
+                    undo.append((Speaker, keep_id, store.update(Speaker, keep_id, aliases=[*sp.aliases, name])))
+        return undo
+
+    names = ", ".join(f"“{_short(n, 24)}”" for _k, _o, n in plan)
+    if not run_command(window, UndoList(store, do, f"add alias {names}")):
+        return 0
+    window.status(f"Added as alias{'es' if len(plan) > 1 else ''}: {names}.")
+    return len(plan)
+
+
+def _speaker_named(store, name: str) -> Speaker | None:
+    key = name.strip().casefold()
+    for sp in store.speakers():
+        if sp.name.strip().casefold() == key:
+            return sp
+    return store.find_speaker(name)
+
+
+# --------------------------------------------------------------------------- the controller
+
+
+class SuggestionsController(QObject):
+    """Find figures, review suggestions; one per window (``controller(window)``)."""
+
+    #: a pass ended: its StoreReport, or None (cancelled, failed, or its file was closed)
+    passFinished = Signal(object)
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.setObjectName("suggestionsController")
+        self.window = window
+        self.job: FindJob | None = None
+        self.progress: QProgressDialog | None = None
+        self.cancel_button: QPushButton | None = None
+        self.last_report = None
+        self._pending: list[str] = []  # documents waiting for an automatic pass
+        self.watcher = StoreWatcher(window)
+        self.watcher.reset.connect(self._update_enabled)
+        a = window.actions
+        a.find_figures.triggered.connect(lambda: self.find_figures())
+        auto = a.find_figures_on_open
+        auto.setChecked(setting_bool(AUTO_KEY, False))
+        auto.toggled.connect(lambda on: settings.set_value(AUTO_KEY, bool(on)))
+        a.accept_suggestion.triggered.connect(lambda: self.accept_current())
+        a.reject_suggestion.triggered.connect(lambda: self.reject_current())
+        a.next_suggestion.triggered.connect(lambda: self.step(1))
+        a.previous_suggestion.triggered.connect(lambda: self.step(-1))
+        a.accept_speaker_suggestions.triggered.connect(lambda: self.accept_all_from_speaker())
+        window.opened.connect(self._opened)
+        window.installEventFilter(self)
+        # right-click in the text offers the review actions too
+        window.reader.context_actions.extend([a.accept_suggestion, a.reject_suggestion])
+        self._update_enabled()
+
+    # -- state ---------------------------------------------------------------------
+
+    def _update_enabled(self) -> None:
+        has_doc = self.window.doc_id is not None and self.window.store is not None
+        for name in _DOC_ACTIONS:
+            self.window.actions[name].setEnabled(has_doc)
+        if self.job is not None:
+            self.window.actions.find_figures.setEnabled(False)
+
+    def is_running(self) -> bool:
+        return self.job is not None
+
+    def suggested_ids(self) -> list[str]:
+        """The suggestions of the current document, in text order."""
+        st = self.window.state
+        if st is None:
+            return []
+        return [fid for _s, _e, fid in st.ordered() if st.figures[fid].status == "suggested"]
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.window and event.type() == QEvent.Type.Close:
+            self._pending.clear()
+            if self.job is not None:  # the thread must end before the window (and its store) goes
+                self.job.request_cancel()
+                self.job.wait()
+        return False
+
+    # -- finding -------------------------------------------------------------------------
+
+    def _opened(self, doc_id: str) -> None:
+        if doc_id and self.window.actions.find_figures_on_open.isChecked():
+            self._pending.append(doc_id)
+            QTimer.singleShot(0, self._next_pending)
+
+    def _next_pending(self) -> None:
+        while self._pending and self.job is None:
+            doc_id = self._pending.pop(0)
+            if self.window.store is not None and doc_id in {d.id for d in self.window.store.documents()}:
+                self.find_figures(doc_id)
+
+    def find_figures(self, doc_id: str | None = None) -> bool:
+        """Start a pass over ``doc_id`` (default: the current document); False when none started."""
+        w = self.window
+        if self.job is not None:
+            w.status("Figures are being found already.")
+            return False
+        if not need_document(w):
+            return False
+        doc_id = doc_id or w.doc_id
+        store = w.store
+        info = store.document(doc_id)
+        text = store.document_text(doc_id)
+        import annotator.core.suggest  # noqa: F401  (imported here, not while the worker runs)
+
+        job = FindJob(store, doc_id, text, info.pages, self)
+        self.job = job
+        name = info.title or info.source_name
+        dlg = QProgressDialog(f"Finding figures in {_short(name, 60)}…", "", 0, 0, w)
+        dlg.setObjectName("findFiguresProgress")
+        dlg.setWindowTitle("Find figures")
+        self.cancel_button = QPushButton("Cancel", dlg)
+        self.cancel_button.setObjectName("findFiguresCancel")
+        dlg.setCancelButton(self.cancel_button)
+        dlg.setWindowModality(Qt.WindowModality.NonModal)  # read on while it runs
+        dlg.setMinimumDuration(400)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        dlg.canceled.connect(self.cancel)
+        job.progressed.connect(lambda done, total: (dlg.setMaximum(max(total, 0)), dlg.setValue(min(done, total))))
+        job.done.connect(self._job_done)
+        self.progress = dlg
+        w.status(f"Finding figures in {_short(name, 60)}…", 0)
+        self._update_enabled()
+        job.start()
+        return True
+
+    def cancel(self) -> None:
+        """Stop the running pass; nothing is written."""
+        if self.job is not None:
+            self.job.request_cancel()
+
+    def _finish_progress(self) -> None:
+        dlg, self.progress = self.progress, None
+        self.cancel_button = None
+        if dlg is not None:
+            dlg.canceled.disconnect()
+            dlg.reset()
+            dlg.hide()
+            dlg.deleteLater()
+
+    def _job_done(self, job: FindJob) -> None:
+        self._finish_progress()
+        self.job = None
+        job.wait()
+        job.deleteLater()
+        w = self.window
+        w.statusBar().clearMessage()
+        self._update_enabled()
+        report = None
+        try:
+            if job.cancelled:
+                w.status("Finding figures was cancelled: nothing was changed.")
+            elif isinstance(job.error, UserError):
+                dialogs.show_error(w, "Cannot find figures", str(job.error))
+            elif job.error is not None:
+                log.error("finding figures failed", exc_info=job.error)
+                dialogs.show_error(w, "Cannot find figures", f"An unexpected error stopped the search: "
+                                                             f"{type(job.error).__name__}: {job.error}")
+            elif w.store is not job.store:
+                w.status("The annotation file was closed before the figures were found: nothing was changed.")
+            else:
+                report = self.store_pass(job.doc_id, job.suggestions or [])
+        finally:
+            self.last_report = report
+            self.passFinished.emit(report)
+            if self._pending:
+                QTimer.singleShot(0, self._next_pending)
+
+    def store_pass(self, doc_id: str, suggestions: list):
+        """Write a pass's suggestions (one undo step), go to the first, offer alias proposals."""
+        from annotator.core.suggest import store_suggestions
+
+        w = self.window
+        store = w.store
+        cmd = CapturedAdd(store, lambda: store_suggestions(store, doc_id, suggestions), "find figures")
+        try:
+            cmd.execute()
+        except UserError as exc:
+            dialogs.show_error(w, "The suggestions could not be saved", str(exc))
+            return None
+        report = cmd.result
+        if cmd.added:
+            w.undo_stack.push(cmd)
+        skipped = report.skipped_existing + report.skipped_rejected
+        extra = f" ({skipped} already marked or rejected)" if skipped else ""
+        if report.figures:
+            w.status(f"{report.figures} figure{'s' if report.figures != 1 else ''} suggested{extra}: "
+                     f"Y accepts, X rejects, N goes to the next.", 12000)
+            if doc_id == w.doc_id:
+                ids = [i for i in self.suggested_ids() if i in set(report.figure_ids)]
+                if ids:
+                    w.go_to_figure(ids[0])
+        else:
+            w.status(f"No new figures found{extra}.", 8000)
+        if report.alias_proposals:
+            chosen = ask_alias_proposals(w, list(report.alias_proposals))
+            if chosen:
+                apply_alias_proposals(w, chosen)
+        return report
+
+    # -- reviewing -----------------------------------------------------------------------
+
+    def neighbour(self, figure_id: str | None, step: int) -> str | None:
+        """The suggestion after (step 1) or before (step -1) a figure, or the cursor when none."""
+        st = self.window.state
+        if st is None:
+            return None
+        keys = [(st.figures[fid].start, fid) for fid in self.suggested_ids()]
+        if not keys:
+            return None
+        f = st.figures.get(figure_id) if figure_id else None
+        if f is not None:
+            here = (f.start, f.id)
+            i = bisect.bisect_right(keys, here) if step > 0 else bisect.bisect_left(keys, here) - 1
+        else:
+            sel = self.window.view.selection()
+            offset = sel.start if sel is not None else 0
+            starts = [k[0] for k in keys]
+            i = bisect.bisect_left(starts, offset) if step > 0 else bisect.bisect_left(starts, offset) - 1
+        return keys[i][1] if 0 <= i < len(keys) else None
+
+    def step(self, step: int) -> str | None:
+        if not need_document(self.window):
+            return None
+        fid = self.neighbour(self.window.current_figure_id, step)
+        if fid is None:
+            self.window.status("No more suggestions in this direction." if self.suggested_ids() else
+                               "No suggestions in this document: use Figure ▸ Find figures (Ctrl+Shift+F).")
+            return None
+        self.window.go_to_figure(fid)
+        return fid
+
+    def _current_suggestion(self):
+        w = self.window
+        if not need_document(w):
+            return None
+        f = w.current_figure()
+        if f is None or f.status != "suggested":
+            w.status("The current figure is not a suggestion: press N to go to the next suggestion.")
+            return None
+        return f
+
+    def accept_current(self) -> bool:
+        """Accept the current suggestion (Y) and go to the next one."""
+        from annotator.core.suggest import accept_suggestion
+
+        f = self._current_suggestion()
+        if f is None:
+            return False
+        w = self.window
+        nxt = self.neighbour(f.id, 1)
+        store = w.store
+        if not run_command(w, UndoList(store, lambda: accept_suggestion(store, f.id), f"accept “{_short(f.exact)}”")):
+            return False
+        self._after_review(f"Accepted “{_short(f.exact)}”.", nxt)
+        return True
+
+    def reject_current(self) -> bool:
+        """Reject the current suggestion (X): hidden, kept as rejected so it is not proposed again."""
+        from annotator.core.suggest import reject_suggestion
+
+        f = self._current_suggestion()
+        if f is None:
+            return False
+        w = self.window
+        nxt = self.neighbour(f.id, 1)
+        store = w.store
+        if not run_command(w, UndoList(store, lambda: reject_suggestion(store, f.id), f"reject “{_short(f.exact)}”")):
+            return False
+        self._after_review(f"Rejected “{_short(f.exact)}”.", nxt)
+        return True
+
+    def _after_review(self, message: str, nxt: str | None) -> None:
+        w = self.window
+        if nxt is not None and w.state is not None and nxt in w.state.figures:
+            w.go_to_figure(nxt)
+            w.status(message)
+        else:
+            left = len(self.suggested_ids())
+            w.status(f"{message} No suggestion after this one" + (f" ({left} left above: press P)." if left else
+                                                                  "; every suggestion is reviewed."))
+
+    def speaker_of_current(self) -> str | None:
+        """The speaker "accept all" applies to: the current suggestion's original speaker, else the one
+        selected in the Speakers panel."""
+        w = self.window
+        f = w.current_figure()
+        st = w.state
+        if f is not None and f.status == "suggested" and st is not None:
+            atts = [a for a in st.figure_attributions(f.id) if a.status == "suggested"]
+            atts.sort(key=lambda a: a.role != "states")
+            if atts:
+                return atts[0].speaker_id
+        ids = w.speakers.selected_ids()
+        return ids[0] if len(ids) == 1 else None
+
+    def accept_all_from_speaker(self, speaker_id: str | None = None) -> int:
+        """Accept every suggestion of the current document attributed to a speaker; returns how many."""
+        from annotator.core.suggest import accept_suggestion, suggestions_from_speaker
+
+        w = self.window
+        if not need_document(w):
+            return 0
+        speaker_id = speaker_id or self.speaker_of_current()
+        if speaker_id is None:
+            w.status("Go to a suggestion, or select one speaker in the Speakers panel, then accept all from it.")
+            return 0
+        store = w.store
+        sp = w.state.speaker(speaker_id)
+        name = sp.name if sp is not None else "?"
+        ids = suggestions_from_speaker(store, w.doc_id, speaker_id)
+        if not ids:
+            w.status(f"No suggestion is attributed to {name}.")
+            return 0
+        nxt = None
+        cur = w.current_figure_id
+        if cur in ids:
+            nxt = next((i for i in self.suggested_ids() if i not in ids and
+                        w.state.figures[i].start >= w.state.figures[cur].start), None)
+
+        def do() -> list:
+            undo: list = []
+            for fid in ids:
+                undo.extend(accept_suggestion(store, fid))
+            return undo
+
+        n = len(ids)
+        if not run_command(w, UndoList(store, do, f"accept {n} suggestion{'s' if n != 1 else ''} from {_short(name)}")):
+            return 0
+        if nxt is not None:
+            w.go_to_figure(nxt)
+        w.status(f"Accepted {n} suggestion{'s' if n != 1 else ''} from {name}.")
+        return n
+
+
+def controller(window) -> SuggestionsController | None:
+    return window.findChild(SuggestionsController, "suggestionsController")
+
+
+def install(window) -> SuggestionsController:
+    """Connect the suggestion actions of a constructed main window (once)."""
+    ctl = controller(window)
+    return ctl if ctl is not None else SuggestionsController(window)
+
+
+__all__ = ["AUTO_KEY", "AliasDialog", "FindJob", "SuggestionsController", "apply_alias_proposals",
+           "ask_alias_proposals", "controller", "install"]
