@@ -1,7 +1,7 @@
 """Fixtures shared by the GUI tests of the suggestions, checks and provenance features.
 
 The feature modules register their actions when imported (before any window is built) and
-are installed on a constructed window with ``features.install_all(window)``, as the main
+are installed on a constructed window with ``factcheck_features.install_all(window)``, as the main
 window will do itself once its one-line hook is in place (it is harmless to call twice).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from gui_helpers import open_and_wait
 
-from annotator.qt import checks_panel, features, provenance_view, suggestions
+from annotator.qt import checks_panel, factcheck_features, provenance_view, suggestions
 from annotator.qt.main_window import MainWindow
 
 
@@ -38,7 +38,7 @@ def make_window(qtbot, alias_ask):
     def make() -> MainWindow:
         win = MainWindow()
         qtbot.addWidget(win)
-        features.install_all(win)
+        factcheck_features.install_all(win)
         with qtbot.waitExposed(win):
             win.show()
         win.activateWindow()

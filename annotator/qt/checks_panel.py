@@ -23,11 +23,12 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHBoxLayout, QHead
 from annotator.core.model import Relation
 from annotator.qt import commands, dialogs
 from annotator.qt.actions import ActionSpec, register
-from annotator.qt.features import CapturedAdd, StoreWatcher, UndoList, go_to_figure, need_document, run_command
+from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, go_to_figure, need_document, \
+    run_command
 from annotator.qt.models import FIGURE_ID_ROLE, FiguresModel
 
 SPECS = [
-    ActionSpec("show_checks", "C&hecks", ("Ctrl+4",), "Show or hide the Checks panel (relations between figures).",
+    ActionSpec("show_checks", "C&hecks", ("Ctrl+7",), "Show or hide the Checks panel (relations between figures).",
                "View", 0, checkable=True),
     ActionSpec("new_relation", "&New relation…", ("Ctrl+Shift+K",),
                "State that the current figure derives from others (a share, a product, a sum, a period or "
@@ -358,6 +359,10 @@ class ChecksController(QObject):
 
     def schedule(self) -> None:
         self._timer.start()
+
+    def pending(self) -> bool:
+        """A refresh is scheduled (the store changed since the results were computed)."""
+        return self._timer.isActive()
 
     def result(self, relation_id: str | None):
         return self._by_id.get(relation_id) if relation_id else None

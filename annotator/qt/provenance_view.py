@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QDockWidget, QHBoxLa
     QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from annotator.qt.actions import ActionSpec, register
-from annotator.qt.features import StoreWatcher, go_to_figure
+from annotator.qt.factcheck_features import StoreWatcher, go_to_figure
 
 SPECS = [
-    ActionSpec("show_provenance", "&Provenance", ("Ctrl+5",),
+    ActionSpec("show_provenance", "&Provenance", ("Ctrl+8",),
                "Show or hide the Provenance panel: each figure's appearances across documents, earliest first.",
                "View", 0, checkable=True),
 ]

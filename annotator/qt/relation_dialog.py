@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDialog, QDialogButt
 from annotator.core.errors import UserError
 from annotator.core.model import Figure, Relation
 from annotator.qt import commands, dialogs
-from annotator.qt.features import run_command
+from annotator.qt.factcheck_features import run_command
 
 #: parameters typed as numbers (the others are text)
 NUMERIC_PARAMS = ("percent", "rate", "factor", "tolerance")
@@ -283,7 +283,8 @@ def apply_new_relation(window, kind: str, target_id: str, input_ids: list[str], 
     rel = Relation(kind=kind, target_id=target_id, input_ids=list(input_ids), params=p, note=note,
                    status="confirmed", author=window.me)
     target = store.get(Figure, target_id)
-    cmd = commands.AddRecords(store, [rel], f"relation “{KIND_LABELS[kind]}” on “{' '.join(target.exact.split())}”")
+    exact = " ".join(target.exact.split())
+    cmd = commands.AddRecords(store, [rel], f"relation “{KIND_LABELS[kind]}” on “{exact}”")
     if not run_command(window, cmd):
         return None
     return cmd.records[0].id

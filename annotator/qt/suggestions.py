@@ -29,7 +29,8 @@ from annotator.core.errors import UserError
 from annotator.core.model import Speaker
 from annotator.qt import dialogs, settings
 from annotator.qt.actions import ActionSpec, register
-from annotator.qt.features import CapturedAdd, StoreWatcher, UndoList, need_document, run_command, setting_bool
+from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, need_document, run_command, \
+    setting_bool
 from annotator.qt.loading import CancelFlag
 
 if TYPE_CHECKING:
@@ -463,7 +464,8 @@ class SuggestionsController(QObject):
         w = self.window
         nxt = self.neighbour(f.id, 1)
         store = w.store
-        if not run_command(w, UndoList(store, lambda: accept_suggestion(store, f.id), f"accept “{_short(f.exact)}”")):
+        cmd = UndoList(store, lambda: accept_suggestion(store, f.id), f"accept “{_short(f.exact)}”")
+        if not run_command(w, cmd):
             return False
         self._after_review(f"Accepted “{_short(f.exact)}”.", nxt)
         return True
@@ -478,7 +480,8 @@ class SuggestionsController(QObject):
         w = self.window
         nxt = self.neighbour(f.id, 1)
         store = w.store
-        if not run_command(w, UndoList(store, lambda: reject_suggestion(store, f.id), f"reject “{_short(f.exact)}”")):
+        cmd = UndoList(store, lambda: reject_suggestion(store, f.id), f"reject “{_short(f.exact)}”")
+        if not run_command(w, cmd):
             return False
         self._after_review(f"Rejected “{_short(f.exact)}”.", nxt)
         return True
