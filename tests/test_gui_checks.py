@@ -231,10 +231,10 @@ def test_provenance_lists_a_claim_across_two_documents_earliest_first(win, qtbot
     tree = pv.panel.tree
     top = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
                if tree.topLevelItem(i).text(0) == claim.label)
-    assert top.text(1) == "2 documents" and top.childCount() == 2
-    assert top.child(0).text(1) == win.store.document(sample_doc).title
+    assert top.text(3) == "2 documents" and top.childCount() == 2
+    assert top.child(0).text(3) == win.store.document(sample_doc).title
     assert "People’s Mojahedin of Iran" in top.child(0).text(2) and "(states)" in top.child(0).text(2)
-    assert top.child(1).text(3) == "at least 30,000"
+    assert top.child(1).text(1) == "at least 30,000"
     # the timeline picture of the selected claim is drawn
     tree.setCurrentItem(top)
     svg = pv.panel.svg

@@ -8,7 +8,7 @@ its derived figure current. Buttons and actions: *New relation…* (:mod:`relati
 until accepted or rejected), accept, reject, delete. Every edit is one undo step.
 
 A figure whose relation does not compute is flagged in the figures list (a red ✗ icon before
-its text, the message in the tooltip) and in the article text (a red wavy underline). The
+its text, the message in the tooltip) and in the article text (red text, red wavy underline). The
 results are recomputed after store changes, coalesced into one pass per event-loop turn.
 """
 
@@ -55,6 +55,7 @@ STATUS_LOOK = {
     "incomplete": ("incomplete", "#6b6b6b"),
 }
 MISMATCH_LINE = "#d0021b"
+MISMATCH_INK = "#b3261e"
 RELATION_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 _ICONS: dict[str, QIcon] = {}
 
@@ -147,7 +148,7 @@ class ChecksPanel(QWidget):
         hh = self.tree.header()
         hh.setStretchLastSection(True)
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, w in enumerate((130, 210, 150)):
+        for col, w in enumerate((175, 210, 150)):
             self.tree.setColumnWidth(col, w)
         self.tree.currentItemChanged.connect(self._current_changed)
         self.tree.itemClicked.connect(lambda item, _c: self._go_to(item))
@@ -276,10 +277,11 @@ class ChecksPanel(QWidget):
         parts = [f"<b style='color:{colour}'>{html.escape(label.capitalize())}</b>"
                  f"{' · <i>suggested</i>' if rel.status == 'suggested' else ''} — "
                  f"{html.escape(KIND_LABELS.get(rel.kind, rel.kind))}"]
-        if res.computation:
-            parts.append(html.escape(res.computation))
+        # the verdict first (it is what the user looks for), then the arithmetic behind it
         if res.message and res.message not in res.computation:
             parts.append(f"<span style='color:{colour}'>{html.escape(res.message)}</span>")
+        if res.computation:
+            parts.append(html.escape(res.computation))
         params = rel.params if isinstance(rel.params, dict) else {}
         shown = {k: v for k, v in params.items() if k in ("rate", "base", "quote", "date", "source", "percent",
                                                           "factor", "tolerance", "per", "from", "to", "direction")}
@@ -420,6 +422,7 @@ class ChecksController(QObject):
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(QColor(MISMATCH_LINE))
+            fmt.setForeground(QColor(MISMATCH_INK))  # a thin wavy line alone is easy to miss
             doc = reader.edit.document()
             limit = doc.characterCount() - 1
             for fid in sorted(self.mismatched):

@@ -31,7 +31,7 @@ FIGURE_ROLE = Qt.ItemDataRole.UserRole + 31  # figure id of an appearance
 
 
 class ProvenancePanel(QWidget):
-    COLUMNS = ("Claim / date", "Document", "Speakers", "Written as")
+    COLUMNS = ("Claim / date", "Written as", "Speakers", "Document")
 
     def __init__(self, ctl: "ProvenanceController", parent=None):
         super().__init__(parent)
@@ -58,7 +58,7 @@ class ProvenancePanel(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col, w in enumerate((200, 200, 220)):
+        for col, w in enumerate((170, 150, 230)):
             self.tree.setColumnWidth(col, w)
         self.placeholder = QLabel(self)
         self.placeholder.setObjectName("provenancePlaceholder")
@@ -106,10 +106,10 @@ class ProvenancePanel(QWidget):
             select = None
             for i, c in enumerate(claims):
                 ndocs = len(c.document_ids)
-                top = QTreeWidgetItem(self.tree, [c.label, f"{ndocs} document{'s' if ndocs != 1 else ''}",
+                top = QTreeWidgetItem(self.tree, [c.label, f"{len(c.appearances)} appearance"
+                                                           f"{'s' if len(c.appearances) != 1 else ''}",
                                                   ", ".join(c.speakers()),
-                                                  f"{len(c.appearances)} appearance"
-                                                  f"{'s' if len(c.appearances) != 1 else ''}"])
+                                                  f"{ndocs} document{'s' if ndocs != 1 else ''}"])
                 top.setData(0, CLAIM_ROLE, i)
                 top.setFont(0, bold)
                 top.setToolTip(0, f"{c.label}: first stated {c.first.date or 'on an unknown date'} in "
@@ -119,13 +119,13 @@ class ProvenancePanel(QWidget):
                     date = a.date or "no date"
                     if a.date_source == "added":
                         date += " (added)"
-                    child = QTreeWidgetItem(top, [date, a.document_title, who, " ".join(a.exact.split())])
+                    child = QTreeWidgetItem(top, [date, " ".join(a.exact.split()), who, a.document_title])
                     child.setData(0, CLAIM_ROLE, i)
                     child.setData(0, FIGURE_ROLE, a.figure.id)
                     child.setToolTip(0, "Publication date from the document" if a.date_source == "metadata" else
                                      "No publication date: the day the document was added to the file")
-                    child.setToolTip(1, a.document_title)
                     child.setToolTip(2, who)
+                    child.setToolTip(3, a.document_title)
                 top.setExpanded(True)
                 if c.id == keep_id:
                     select = top
