@@ -208,3 +208,46 @@ def test_review_actions_are_registered_with_unique_shortcuts(win):
             keys[key] = a.objectName()
     assert {keys["Y"], keys["X"], keys["N"], keys["P"], keys["Ctrl+Shift+F"]} <= set(names)
     assert win.actions.find_figures in win.menus["Figure"].actions()
+
+
+def test_find_figures_in_a_pdf_reports_progress_by_page_and_draws_suggestions_on_the_pages(make_window, qtbot,
+                                                                                        tmp_path):
+    from annotator.core.pdf import pymupdf
+
+    fitz = pymupdf()
+    doc = fitz.open()
+    pages = [["Annual report of the prison service."],
+             ["The service said 15% of inmates were released,", "according to the ministry."],
+             ["Each inmate costs around 100 million rials a year."]]
+    for lines in pages:
+        page = doc.new_page()
+        for i, line in enumerate(lines):
+            page.insert_text((72, 100 + 20 * i), line)
+    pdf = tmp_path / "report.pdf"
+    doc.save(str(pdf))
+    doc.close()
+    w = make_window()
+    open_and_wait(qtbot, w, pdf)
+    if w.view is w.reader:
+        pytest.skip("no PDF view installed: PDFs show as text")
+    ctl = suggestions.controller(w)
+    steps = []
+    with qtbot.waitSignal(ctl.passFinished, timeout=10000) as blocker:
+        w.actions.find_figures.trigger()
+        ctl.job.progressed.connect(lambda done, total: steps.append((done, total)))
+    assert blocker.args[0].figures == 2
+    assert steps and steps[-1] == (3, 3)
+    pct = figure_with(w, "15%")
+    cost = figure_with(w, "around 100 million rials")
+    assert (pct.page, cost.page, pct.status) == (1, 2, "suggested")
+    assert "(states, suggested)" in w.state.speakers_text(pct.id)
+    # drawn on its page from its text span (no quads are stored for a suggestion)
+    w.go_to_figure(cost.id)
+    page, quads = w.view.span_geometry(cost.start, cost.end)
+    q = quads[0]
+    from PySide6.QtCore import QPointF
+
+    centre = w.view.pdf.map_from_page(page, QPointF((q[0] + q[6]) / 2, (q[1] + q[7]) / 2)).toPoint()
+    qtbot.waitUntil(lambda: w.view.pdf.highlight_at(centre) == "f:" + cost.id, timeout=5000)
+    press(qtbot, w, "y")
+    assert w.store.get(Figure, cost.id).status == "confirmed"
