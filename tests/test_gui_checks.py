@@ -270,3 +270,60 @@ def test_check_actions_are_in_the_menus_with_unique_shortcuts(win):
         for k in a.shortcuts():
             assert k.toString() not in seen, (k.toString(), seen.get(k.toString()), a.objectName())
             seen[k.toString()] = a.objectName()
+
+
+def test_new_relation_action_asks_then_adds_one_undoable_relation(win, qtbot, monkeypatch):
+    find_figures(qtbot, win)
+    share = figure_with(win, "15%")
+    part = figure_with(win, "Thirty thousand")
+    whole = figure_with(win, "at least 200,000")
+    win.go_to_figure(share.id)
+    asked = []
+
+    def ask(window, target_id=None):
+        asked.append(window.current_figure_id)
+        return {"kind": "share", "target_id": share.id, "input_ids": [part.id, whole.id], "params": {}, "note": ""}
+
+    monkeypatch.setattr(relation_dialog, "ask_new_relation", ask)
+    win.actions.new_relation.trigger()
+    assert asked == [share.id]
+    [rel] = win.store.relations()
+    ctl = checks_of(win)
+    res = ctl.result(rel.id)
+    # “at least 200,000” makes 30,000 at most 15%: the stated 15% is allowed
+    assert res.status == "ok" and "÷" in res.computation
+    assert row_of(ctl, rel.id).text(0) == "agrees" and ctl.dock.isVisible()
+    win.undo()
+    assert win.store.relations() == []
+
+
+def test_relation_dialog_orders_inputs_and_marks_the_ones_that_divide(win, qtbot):
+    find_figures(qtbot, win)
+    total = figure_with(win, "more than 3 trillion rials")
+    each = figure_with(win, "around 100 million rials")
+    people = figure_with(win, "30,000")
+    st = win.state
+    figures = [st.figures[fid] for _s, _e, fid in st.ordered()]
+    dlg = relation_dialog.RelationDialog(win, win.store, figures, each.id)
+    qtbot.addWidget(dlg)
+    dlg.kind.setCurrentIndex(dlg.kind.findData("product"))
+    assert not dlg.inputs.isColumnHidden(1) and "divides" in dlg.inputs.headerItem().text(1)
+    assert "divide" not in dlg.param_fields and "per" in dlg.param_fields
+    dlg.set_inputs([people.id, total.id], flagged=[people.id])
+    # Move up: the total first, then the people it is divided by
+    dlg.inputs.setCurrentItem(dlg.inputs.topLevelItem(1))
+    dlg.up.click()
+    v = dlg.values()
+    assert v["input_ids"] == [total.id, people.id] and v["params"] == {"divide": [people.id]}
+    dlg.kind.setCurrentIndex(dlg.kind.findData("period"))
+    assert dlg.inputs.isColumnHidden(1) and "divide" not in dlg.values()["params"]
+
+
+def test_the_alias_dialog_returns_only_the_names_left_ticked(qtbot):
+    from annotator.qt.suggestions import AliasDialog
+
+    dlg = AliasDialog(None, [("Roydad 24", "Royedad 24"), ("Hajian", "Mehdi Hajian")])
+    qtbot.addWidget(dlg)
+    assert dlg.chosen() == [("Roydad 24", "Royedad 24"), ("Hajian", "Mehdi Hajian")]
+    dlg.list.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert dlg.chosen() == [("Hajian", "Mehdi Hajian")]

@@ -308,6 +308,7 @@ class ChecksController(QObject):
         self.results: list = []
         self.mismatched: set[str] = set()
         self._by_id: dict[str, object] = {}
+        self._involved: set[str] = set()  # ids of the figures some relation reads
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -355,8 +356,11 @@ class ChecksController(QObject):
         self.dock.show()
         self.dock.raise_()
 
-    def _store_changed(self, table: str, _op: str, _rec) -> None:
-        if table in ("relations", "figures", "documents", "speakers") or _op == "reload":
+    def _store_changed(self, table: str, op: str, rec) -> None:
+        # a figure outside every relation changes no result (a Find figures pass adds hundreds)
+        if table == "figures" and op != "reload" and getattr(rec, "id", None) not in self._involved:
+            return
+        if table in ("relations", "figures", "documents") or op == "reload":
             self.schedule()
 
     def schedule(self) -> None:
@@ -386,6 +390,7 @@ class ChecksController(QObject):
         results.sort(key=key)
         self.results = results
         self._by_id = {r.relation.id: r for r in results}
+        self._involved = {fid for r in results for fid in r.figure_ids()}
         self.mismatched = mismatched_figure_ids(results)
         from annotator.qt.relation_dialog import figure_choice_label
 
