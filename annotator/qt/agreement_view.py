@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QListWidget, \
+from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QListWidget, \
     QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from annotator.qt.actions import ActionSpec
@@ -44,8 +44,8 @@ def kappa_words(k: float | None) -> str:
     """A plain reading of a kappa-like coefficient (Landis and Koch's bands)."""
     if k is None:
         return "not defined"
-    if k < 0:
-        return "worse than chance"
+    if k <= 0:
+        return "no better than chance"
     for limit, words in ((0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial")):
         if k <= limit:
             return words
@@ -60,6 +60,7 @@ class AgreementPanel(QWidget):
         self.link = link
         self.report = None
         self.dock = None
+        self._n_authors = 0
 
         self.author_a = QComboBox(self)
         self.author_a.setObjectName("agreementAuthorA")
@@ -186,12 +187,7 @@ class AgreementPanel(QWidget):
                 j = min(i, len(people) - 1)
             combo.setCurrentIndex(j)
             combo.blockSignals(False)
-        if len(people) < 2:
-            self.note.setText("Agreement needs figures marked by two people on this document: merge a "
-                              "colleague's file first (File ▸ Merge colleagues' files…).")
-        else:
-            self.note.setText("")
-        self.note.setVisible(len(people) < 2)
+        self._n_authors = len(people)
 
     def compare(self, author_a: str, author_b: str):
         """Compare two authors on the current document (sets the combos); returns the AgreementReport."""
@@ -210,11 +206,16 @@ class AgreementPanel(QWidget):
         w = self.window
         a, b = self.author_a.currentData(), self.author_b.currentData()
         self.report = None
-        if w.store is not None and w.doc_id and a and b and a != b:
+        note = ""
+        if self._n_authors < 2:
+            note = ("Agreement needs figures marked by two people on this document: merge a colleague's "
+                    "file first (File ▸ Merge colleagues' files…).")
+        elif a == b:
+            note = "Pick two different people."
+        elif w.store is not None and w.doc_id:
             self.report = agreement(w.store, w.doc_id, a, b)
-        elif a and a == b:
-            self.note.setText("Pick two different people.")
-            self.note.show()
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
         self._show()
         return self.report
 
