@@ -196,10 +196,13 @@ class DocumentInfo:
     def page_of(self, offset: int) -> int | None:
         if not self.pages:
             return None
-        for p in self.pages:
-            if p["start"] <= offset <= p["end"]:
-                return p["number"]
-        return self.pages[-1]["number"]
+        import bisect
+
+        starts = self.__dict__.get("_page_starts")
+        if starts is None:
+            starts = self.__dict__["_page_starts"] = [p["start"] for p in self.pages]
+        i = max(0, bisect.bisect_right(starts, offset) - 1)
+        return self.pages[i]["number"]
 
     def paragraph_of(self, offset: int) -> int:
         import bisect

@@ -606,6 +606,43 @@ class AnnotationStore:
         self._emit(rec.TABLE, "add", rec)
         return rec
 
+    def add_many(self, records: list[Record]) -> list[Record]:
+        """Insert many new records at once (one transaction, one statement per table).
+
+        Sets author/times/revision like :meth:`add`. Listeners hear one ``(table, "reload")``
+        per table touched instead of one event per record; its payload is the list of new records.
+        """
+        t = now()
+        by_table: dict[type, list[Record]] = {}
+        done = []
+        for rec in records:
+            rec.author = rec.author or self.author
+            rec.created = rec.created or t
+            rec.updated = t
+            rec.rev = new_id()
+            rec.prev_revs = []
+            by_table.setdefault(type(rec), []).append(rec)
+            done.append(rec)
+        with self.transaction():
+            for cls, recs in by_table.items():
+                names = cls.field_names()
+                cols = ", ".join(f'"{c}"' for c in names)
+                marks = ", ".join("?" for _ in names)
+                json_fields = [i for i, n in enumerate(names) if n in cls.JSON_FIELDS]
+                bool_fields = [i for i, n in enumerate(names) if n in cls.BOOL_FIELDS]
+                rows = []
+                for rec in recs:
+                    row = [getattr(rec, n) for n in names]
+                    for i in json_fields:
+                        if row[i] is not None:
+                            row[i] = json.dumps(row[i], ensure_ascii=False)
+                    for i in bool_fields:
+                        row[i] = int(bool(row[i]))
+                    rows.append(row)
+                self.conn.executemany(f"INSERT INTO {cls.TABLE} ({cols}) VALUES ({marks})", rows)
+                self._emit(cls.TABLE, "reload", recs)
+        return done
+
     def get(self, cls: type[R], rec_id: str) -> R | None:
         names = cls.field_names()
         cols = ", ".join(f'"{c}"' for c in names)

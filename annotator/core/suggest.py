@@ -176,53 +176,55 @@ def store_suggestions(
     rejected = sorted((f.start, f.end) for f in existing if f.status == "rejected")
     known = [(sp.id, sp.name, list(sp.aliases)) for sp in store.speakers()]
     by_key: dict[str, str] = {}
-    with store.transaction():
-        for sug in suggestions:
-            if _overlaps(taken, sug.start, sug.end):
-                if _overlaps(rejected, sug.start, sug.end):
-                    report.skipped_rejected += 1
-                else:
-                    report.skipped_existing += 1
-                continue
-            q = quote_selector(text, sug.start, sug.end)
-            page, quads = sug.page, None
-            if quads_for is not None:
-                page, quads = quads_for(sug.start, sug.end)
-            elif page is None and info.pages:
-                page = info.page_of(sug.start)
-            p = sug.parsed
-            fig = store.add(
-                Figure(
-                    document_id=document_id, start=sug.start, end=sug.end, exact=q.exact, prefix=q.prefix,
-                    suffix=q.suffix, page=page, quads=quads, value=p.value, low=p.low, high=p.high, unit=p.unit,
-                    qualifier=p.qualifier, counted=p.counted, rate=p.rate, status=status,
-                )
-            )
-            bisect.insort(taken, (sug.start, sug.end))
-            report.figures += 1
-            report.figure_ids.append(fig.id)
-            for cand in sug.speakers:
-                speaker_id = _speaker_for(store, cand, known, by_key, report)
-                ev = {}
-                if cand.evidence_start is not None and cand.evidence_end is not None:
-                    eq = quote_selector(text, cand.evidence_start, cand.evidence_end)
-                    ev = {
-                        "evidence_start": cand.evidence_start,
-                        "evidence_end": cand.evidence_end,
-                        "evidence_exact": eq.exact,
-                        "evidence_prefix": eq.prefix,
-                        "evidence_suffix": eq.suffix,
-                        "evidence_page": info.page_of(cand.evidence_start) if info.pages else None,
-                    }
-                store.add(Attribution(figure_id=fig.id, speaker_id=speaker_id, role=cand.role, status=status, **ev))
-                report.attributions += 1
+    new_records: list = []
+    for sug in suggestions:
+        if _overlaps(taken, sug.start, sug.end):
+            if _overlaps(rejected, sug.start, sug.end):
+                report.skipped_rejected += 1
+            else:
+                report.skipped_existing += 1
+            continue
+        q = quote_selector(text, sug.start, sug.end)
+        page, quads = sug.page, None
+        if quads_for is not None:
+            page, quads = quads_for(sug.start, sug.end)
+        elif page is None and info.pages:
+            page = info.page_of(sug.start)
+        p = sug.parsed
+        fig = Figure(
+            document_id=document_id, start=sug.start, end=sug.end, exact=q.exact, prefix=q.prefix,
+            suffix=q.suffix, page=page, quads=quads, value=p.value, low=p.low, high=p.high, unit=p.unit,
+            qualifier=p.qualifier, counted=p.counted, rate=p.rate, status=status,
+        )
+        new_records.append(fig)
+        bisect.insort(taken, (sug.start, sug.end))
+        report.figures += 1
+        report.figure_ids.append(fig.id)
+        for cand in sug.speakers:
+            speaker_id = _speaker_for(cand, known, by_key, report, new_records)
+            ev = {}
+            if cand.evidence_start is not None and cand.evidence_end is not None:
+                eq = quote_selector(text, cand.evidence_start, cand.evidence_end)
+                ev = {
+                    "evidence_start": cand.evidence_start,
+                    "evidence_end": cand.evidence_end,
+                    "evidence_exact": eq.exact,
+                    "evidence_prefix": eq.prefix,
+                    "evidence_suffix": eq.suffix,
+                    "evidence_page": info.page_of(cand.evidence_start) if info.pages else None,
+                }
+            new_records.append(Attribution(figure_id=fig.id, speaker_id=speaker_id, role=cand.role,
+                                           status=status, **ev))
+            report.attributions += 1
+    if new_records:
+        store.add_many(new_records)
     return report
 
 
 DOCUMENT_VOICE = "The document"
 
 
-def _speaker_for(store, cand: SpeakerCandidate, known, by_key, report: StoreReport) -> str:
+def _speaker_for(cand: SpeakerCandidate, known, by_key, report: StoreReport, new_records: list) -> str:
     name = cand.name or DOCUMENT_VOICE
     kind = cand.kind if cand.name else "document"
     key = name.casefold()
@@ -232,7 +234,8 @@ def _speaker_for(store, cand: SpeakerCandidate, known, by_key, report: StoreRepo
     if match is not None and match.exact:
         by_key[key] = match.speaker_id
         return match.speaker_id
-    sp = store.add(Speaker(name=name, kind=kind, affiliation=cand.affiliation or ""))
+    sp = Speaker(name=name, kind=kind, affiliation=cand.affiliation or "")
+    new_records.append(sp)
     report.speakers_created += 1
     if match is not None:
         other = next((n for sid, n, _ in known if sid == match.speaker_id), "")

@@ -20,13 +20,64 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtCore import QByteArray, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
 
 from annotator.core.errors import UserError
 from annotator.qt import commands, dialogs, settings
 
 if TYPE_CHECKING:
     from annotator.core.store import AnnotationStore
+
+
+class ActionMap(dict):
+    """QActions by name: ``acts["find_figures"]`` or ``acts.find_figures``."""
+
+    def __getattr__(self, name: str) -> QAction:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def ensure_actions(window, specs) -> ActionMap:
+    """The window's QActions for ``specs``. A window built after the specs were registered has them
+    already (menus, shortcuts list); for one built before, they are made here like the window makes
+    its own and put in its menus (Help ▸ Keyboard shortcuts then misses them)."""
+    out = ActionMap()
+    for spec in specs:
+        try:
+            out[spec.name] = window.actions[spec.name]
+            continue
+        except KeyError:
+            pass
+        a = QAction(spec.text, window)
+        a.setObjectName(spec.name)
+        a.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
+        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.shortcuts)
+        a.setToolTip(f"{spec.tip} ({keys})" if keys else spec.tip)
+        a.setStatusTip(spec.tip)
+        a.setCheckable(spec.checkable)
+        _menu(window, spec.menu).addAction(a)
+        window.addAction(a)
+        out[spec.name] = a
+    return out
+
+
+def _menu(window, path: str) -> QMenu:
+    menus: dict = window.menus
+    key, parent = "", None
+    for part in path.split("/"):
+        key = f"{key}/{part}" if key else part
+        if key not in menus:
+            m = QMenu(part, window)
+            m.setObjectName("menu" + part.replace("&", "").replace(" ", ""))
+            (window.menuBar() if parent is None else parent).addMenu(m)
+            menus[key] = m
+        parent = menus[key]
+    return menus[key]
 
 
 class StoreWatcher(QObject):
@@ -77,6 +128,8 @@ class CapturedAdd(commands.StoreCommand):
             def capture(_table, op, rec):
                 if op == "add":
                     added.append((type(rec), rec.id))
+                elif op == "reload" and isinstance(rec, list):  # store.add_many: the new records
+                    added.extend((type(r), r.id) for r in rec)
 
             self.store.subscribe(capture)
             try:
@@ -181,6 +234,12 @@ def setting_bool(key: str, default: bool = False) -> bool:
     return bool(v)
 
 
+def register_actions() -> None:
+    """Register the features' actions (importing their modules does it); call before ``MainWindow()``
+    builds its menus. Idempotent."""
+    from annotator.qt import checks_panel, provenance_view, suggestions  # noqa: F401
+
+
 def install_all(window) -> None:
     """Install every feature on a constructed main window (the one hook the window needs)."""
     from annotator.qt import checks_panel, provenance_view, suggestions
@@ -194,5 +253,5 @@ def install_all(window) -> None:
         window.restoreState(state)
 
 
-__all__ = ["CapturedAdd", "StoreWatcher", "UndoList", "go_to_figure", "install_all", "need_document", "run_command",
-           "setting_bool"]
+__all__ = ["ActionMap", "CapturedAdd", "StoreWatcher", "ensure_actions", "UndoList", "go_to_figure", "install_all", "need_document", "register_actions",
+           "run_command", "setting_bool"]
