@@ -75,7 +75,7 @@ def test_binary_junk_and_unknown_types_are_refused_with_a_clear_message():
     with pytest.raises(DocumentError, match="image"):
         load_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + junk, "scan.jpg")
     zip_doc = b"PK\x03\x04" + b"\x00" * 26 + b"word/document.xml" + junk
-    with pytest.raises(DocumentError, match="not a document this app can read"):
+    with pytest.raises(DocumentError, match="Word document, which this app does not read"):
         load_bytes(zip_doc, "letter.docx")
 
 

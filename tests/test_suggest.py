@@ -158,3 +158,40 @@ def test_cli_bad_input_is_a_message_not_a_traceback(tmp_path, capsys, content, n
     assert err.startswith("annotator detect: ") and "Traceback" not in err and message in err.lower()
     assert main(["new", str(p), "-o", str(tmp_path / "x.annot")]) == 2
     assert not (tmp_path / "x.annot").exists()
+
+
+def test_cli_new_never_changes_an_existing_file(sample_path, tmp_path, capsys):
+    out = tmp_path / "once.annot"
+    assert main(["new", str(sample_path), "-o", str(out), "--accept-suggestions"]) == 0
+    before = out.read_bytes()
+    capsys.readouterr()
+    assert main(["new", str(sample_path), "-o", str(out), "--accept-suggestions"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert out.read_bytes() == before
+
+
+def test_cli_warns_on_stderr_when_pages_have_no_text(tmp_path, capsysbinary):
+    pymupdf = pytest.importorskip("pymupdf")
+    pdf = pymupdf.open()
+    pdf.new_page()  # a page with no text at all, like a scan
+    path = tmp_path / "scan.pdf"
+    pdf.save(path)
+    for cmd in (["text", str(path)], ["detect", str(path), "--json"]):
+        assert main(cmd) == 0
+        err = capsysbinary.readouterr().err.decode("utf-8")
+        assert "warning:" in err and "text" in err
+
+
+def test_cli_sqlite_and_docx_get_specific_messages(tmp_path, capsys):
+    import sqlite3
+    import zipfile
+
+    db = tmp_path / "data.sqlite"
+    sqlite3.connect(db).execute("CREATE TABLE t (x)").connection.commit()
+    docx = tmp_path / "report.docx"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    assert main(["text", str(db)]) == 2
+    assert "SQLite database but not an annotation file" in capsys.readouterr().err
+    assert main(["text", str(docx)]) == 2
+    assert "Word document" in capsys.readouterr().err

@@ -36,6 +36,8 @@ def run(args) -> int:
     doc = load(args.document, args.password)
     pages = [{"start": p.start, "end": p.end} for p in doc.pages] if doc.pages else None
     found = suggest(doc.text, pages, speakers=not args.no_speakers)
+    for w in doc.warnings:  # pages without a text layer, a repaired file...: scripts see it on stderr
+        print(f"annotator detect: warning: {w}", file=sys.stderr)
     if args.json:
         write_text(json.dumps([s.to_json() for s in found], ensure_ascii=False, indent=1) + "\n")
         return 0
@@ -50,6 +52,4 @@ def run(args) -> int:
         out.append(f"{where}{s.start}-{s.end}\t{s.text!r}\t{value}{unit}\t{role} by {who}")
     out.append(f"{len(found)} figures in {doc.source_name}")
     write_text("\n".join(out) + "\n")
-    for w in doc.warnings:
-        print(f"warning: {w}", file=sys.stderr)
     return 0

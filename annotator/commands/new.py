@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from annotator.core.errors import UserError
@@ -51,7 +52,14 @@ def run(args) -> int:
     out = Path(args.output)
     if out.exists() and out.is_dir():
         raise UserError(f"“{out}” is a folder; give a file name such as article.annot.")
+    if out.exists():
+        raise UserError(
+            f"“{out}” already exists; 'annotator new' never changes an existing file. "
+            "Choose another name, or combine files with 'annotator merge'."
+        )
     doc = load(args.document, args.password)
+    for w in doc.warnings:
+        print(f"annotator new: warning: {w}", file=sys.stderr)
     store = AnnotationStore.open(out, author=args.author)
     try:
         doc_id = store.add_document(doc)

@@ -38,4 +38,6 @@ def run(args) -> int:
             raise
         raise PasswordRequired(f"{exc} Use --password PW.", wrong=False) from None
     write_text(doc.text)
+    for warning in doc.warnings:  # e.g. pages without a text layer: say so, scripts see it on stderr
+        print(f"annotator text: warning: {warning}", file=sys.stderr)
     return 0

@@ -600,6 +600,18 @@ def load_bytes(
         raise DocumentError(
             f"{name} cannot be opened: it is named .pdf but holds no PDF data (it is damaged or another kind of file)."
         )
+    if kind == "unknown" and data.startswith(b"SQLite format 3\x00"):
+        raise DocumentError(
+            f"{name} is a SQLite database but not an annotation file of this app, nor a document. "
+            "Open a PDF, a saved web page (.html), a text or a Markdown file, or an annotation file (.annot)."
+        )
+    if kind == "unknown" and data.startswith(b"PK\x03\x04"):
+        ext = os.path.splitext(name)[1].lower()
+        what = {".docx": "a Word document", ".odt": "an OpenDocument text", ".xlsx": "a spreadsheet",
+                ".pptx": "a presentation"}.get(ext, "a ZIP archive")
+        raise DocumentError(
+            f"{name} is {what}, which this app does not read. Save or export it as PDF, then open the PDF."
+        )
     if kind == "unknown":
         raise DocumentError(
             f"{name} is not a document this app can read (binary data of an unknown type). "

@@ -744,7 +744,7 @@ def open_pdf(
         try:
             if doc.needs_pass:
                 if not password:
-                    raise PasswordRequired(f"{name} is protected by a password. Enter the password to open it.")
+                    raise PasswordRequired(f"{name} is protected by a password.")
                 if not doc.authenticate(password):
                     raise PasswordRequired(f"The password for {name} is wrong. Try again.", wrong=True)
             if doc.is_reflowable:
