@@ -96,7 +96,7 @@ def test_readable_listing(annot, capsys):
     assert "5 relations (4 suggested just now)" in text
     assert "✗ MISMATCH  period [suggested]: “3,6 quadrillion rials”" in text
     assert "off by a factor of about 100" in text
-    assert "2 ok, 2 mismatch(es), 0 unit mismatch(es), 1 incomplete" in text
+    assert "2 ok, 2 mismatches, 0 unit mismatches, 1 incomplete" in text
 
 
 def test_strict_exit_status(annot, capsys):

@@ -91,6 +91,10 @@ def _print_listing(path, results, added, counts) -> None:
         if rel.note:
             out.write(f"    note: {rel.note}\n")
     out.write(
-        f"\n{counts['ok']} ok, {counts['mismatch']} mismatch(es), {counts['unit_mismatch']} unit mismatch(es), "
-        f"{counts['incomplete']} incomplete\n"
+        f"\n{counts['ok']} ok, {_n(counts['mismatch'], 'mismatch')}, "
+        f"{_n(counts['unit_mismatch'], 'unit mismatch')}, {counts['incomplete']} incomplete\n"
     )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "es")

@@ -14,7 +14,7 @@ HELP = "Export the figures of an annotation file (csv, w3c, pdf, html, claimrevi
 def register(parser) -> None:
     from annotator.core.exports import FORMATS
 
-    formats = "; ".join(f"{f.name}: {f.description}" for f in FORMATS.values())
+    formats = "; ".join(f"{f.name}: {f.description.rstrip('.')}" for f in FORMATS.values())
     parser.add_argument("file", metavar="FILE", help="the annotation file (.annot)")
     parser.add_argument("--format", "-f", required=True, choices=list(FORMATS), metavar="FORMAT",
                         help=f"one of {', '.join(FORMATS)} ({formats})")

@@ -205,9 +205,28 @@ def _metadata_dict(doc) -> dict:
         else:
             continue
         meta[key] = val
+    if "author" in meta and not _plausible_author(meta["author"]):
+        meta.pop("author")
     if "author" in meta:
         meta["byline"] = meta["author"]
     return meta
+
+
+_MONTHS = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b", re.IGNORECASE)
+_PLACEHOLDER_AUTHORS = {"username", "user", "admin", "administrator", "author", "staff", "unknown", "anonymous"}
+
+
+def _plausible_author(author: str) -> bool:
+    """Page metadata sometimes names a placeholder ("Username") or glues a date to the outlet
+    ("CBS News February"): such bylines are dropped rather than shown as the author."""
+    words = author.strip()
+    if not words or words.casefold() in _PLACEHOLDER_AUTHORS:
+        return False
+    if _MONTHS.search(words) or re.search(r"\d", words):
+        return False
+    return True
 
 
 def _same(a: str, b: str) -> bool:
