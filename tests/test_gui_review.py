@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from gui_helpers import select
 from merge_support import mark
-from PySide6.QtCore import Qt
-from review_gui_support import figure_with, make_window, win  # noqa: F401  (fixtures)
+from PySide6.QtCore import Qt, QUrl
+from review_gui_support import make_window, win  # noqa: F401  (fixtures)
 
 from annotator.core.model import Attribution, Speaker
 from annotator.qt import review
@@ -89,7 +89,10 @@ def test_a_comment_and_a_reply_appear_in_the_thread(win, qtbot):
     assert panel.comment_ids() == [(0, "Tester", "Where does the MEK get 30,000 from?")]
     assert panel.comment_edit.toPlainText() == ""
 
-    panel.thread.setCurrentItem(panel.thread.topLevelItem(0))
+    [first] = win.store.comments(win.current_figure_id)
+    assert f"reply:{first.id}" in panel.thread.toHtml()
+    panel.thread.anchorClicked.emit(QUrl(f"reply:{first.id}"))  # its Reply link
+    assert panel.reply_note.isVisibleTo(panel) and "Replying to" in panel.reply_note.text()
     panel.comment_edit.setPlainText("Their statement of 12 Feb; no independent count.")
     qtbot.mouseClick(panel.reply_btn, Qt.MouseButton.LeftButton)
     assert panel.comment_ids() == [(0, "Tester", "Where does the MEK get 30,000 from?"),
@@ -97,6 +100,7 @@ def test_a_comment_and_a_reply_appear_in_the_thread(win, qtbot):
     # the reply is stored as an answer to the comment
     [c, r] = sorted(win.store.comments(win.current_figure_id), key=lambda x: x.created)
     assert r.parent_id == c.id
+    assert not panel.reply_note.isVisibleTo(panel)  # the next comment starts a new thread
     win.undo()
     assert [d for d, _a, _b in panel.comment_ids()] == [0]
     # another figure has its own (empty) thread
@@ -192,7 +196,8 @@ def test_agreement_for_two_scripted_authors(win, qtbot):
     assert panel.list.count() == 3
     win.actions.next_disagreement.trigger()
     assert win.current_figure_id == a1500.id
-    assert "verdict" in panel.list.item(0).text() and "speakers" in panel.list.item(0).text()
+    assert panel.list.item(0).text().endswith(
+        "“1500”: speakers: Ali Reuters, Bita no speaker; verdict: Ali accurate, Bita misleading")
     qtbot.mouseClick(panel.next_btn, Qt.MouseButton.LeftButton)
     assert win.current_figure_id == a15.id and panel.position.text() == "2 of 3"
     sel = win.view.selection()

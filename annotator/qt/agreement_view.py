@@ -52,6 +52,25 @@ def kappa_words(k: float | None) -> str:
     return "almost perfect"
 
 
+def describe(d, name_a: str, name_b: str) -> str:
+    """A disagreement in words, naming who did what ("verdict: Ali accurate, Bita misleading")."""
+    a, b = d.figure_a, d.figure_b
+    if a is None or b is None:
+        return d.detail
+    parts = []
+    for kind, segment in zip([k for k in d.kinds if k in ("boundary", "speakers", "verdict")], d.detail.split("; ")):
+        if kind == "boundary":
+            parts.append(f"{name_a} marked “{a.exact}”, {name_b} “{b.exact}”")
+        elif kind == "verdict":
+            parts.append(f"verdict: {name_a} {a.verdict}, {name_b} {b.verdict}")
+        elif kind == "speakers" and segment.startswith("speakers ") and " / " in segment:
+            sa, sb = segment[len("speakers "):].split(" / ", 1)
+            parts.append(f"speakers: {name_a} {sa}, {name_b} {sb}")
+        else:
+            parts.append(segment)
+    return f"“{short(a.exact, 30)}”: " + "; ".join(parts)
+
+
 class AgreementPanel(QWidget):
     def __init__(self, window, link: WindowLink, parent=None):
         super().__init__(parent)
@@ -243,8 +262,9 @@ class AgreementPanel(QWidget):
         for d in rep.disagreements:
             kinds = ", ".join(KIND_LABELS.get(k, k) for k in d.kinds)
             where = st.location(d.figure_a or d.figure_b) if st is not None else ""
-            it = QListWidgetItem(f"{where} · {kinds}: {d.detail}")
-            it.setToolTip(d.detail)
+            it = QListWidgetItem(f"{where} · {describe(d, rep.author_a, rep.author_b)}")
+            it.setToolTip(f"Differs in: {kinds}")
+            it.setData(Qt.ItemDataRole.UserRole, list(d.kinds))
             self.list.addItem(it)
         self.list.blockSignals(False)
         if 0 <= keep < self.list.count():
@@ -254,7 +274,7 @@ class AgreementPanel(QWidget):
     def _update_nav(self) -> None:
         n = self.list.count()
         i = self.list.currentRow()
-        self.position.setText(f"{i + 1} of {n}" if n and i >= 0 else (f"{n}" if n else "none"))
+        self.position.setText(f"{i + 1} of {n}" if n and i >= 0 else (f"{n} to check" if n else "none"))
         self.prev_btn.setEnabled(n > 0)
         self.next_btn.setEnabled(n > 0)
 

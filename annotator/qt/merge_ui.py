@@ -17,6 +17,7 @@ a colleague's file brought); the input files are never modified.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QBrush, QColor
@@ -422,13 +423,6 @@ class MergeReportDialog(QDialog):
         self.summary_label.setWordWrap(True)
         lay.addWidget(self.summary_label)
 
-        versions = report.documents("text")
-        if versions:
-            lines = [f"“{_html(d.title or d.sha256[:12])}” is another version of “{_html(d.target_title)}”"
-                     + (f" ({d.similarity:.0%} of the text alike)" if d.similarity is not None else "")
-                     + ": its annotations were re-anchored on the version already here." for d in versions]
-            lay.addWidget(self._section("Other versions of a document", "<br>".join(lines)))
-
         n_conf = len(report.conflicts) + report.imported_conflicts
         if n_conf:
             box = self._section(f"{_plural(n_conf, 'conflict')} to resolve",
@@ -439,6 +433,8 @@ class MergeReportDialog(QDialog):
             btn.clicked.connect(lambda: self._open_panel(0))
             box.layout().addWidget(btn, 0, Qt.AlignmentFlag.AlignLeft)
             lay.addWidget(box)
+        if report.speaker_proposals:
+            lay.addWidget(self._proposals(report.speaker_proposals))
         if report.orphans:
             items = [f"“{_html(o.old_text)}” in {_html(o.document)} (from {_html(o.source)})" for o in report.orphans]
             box = self._section(f"{_plural(len(report.orphans), 'orphan')}: not found in the text",
@@ -460,12 +456,17 @@ class MergeReportDialog(QDialog):
             btn.clicked.connect(lambda: self._open_panel(2))
             box.layout().addWidget(btn, 0, Qt.AlignmentFlag.AlignLeft)
             lay.addWidget(box)
+        versions = report.documents("text")
+        if versions:
+            lines = [f"{_html(Path(d.source).name)} annotated another version of “{_html(d.target_title)}”"
+                     + (f" ({d.similarity:.0%} of the text alike)" if d.similarity is not None else "")
+                     + ": its annotations were re-anchored on the version held here." for d in versions]
+            lay.addWidget(self._section("Other versions of a document", "<br>".join(lines)))
+
         if report.evidence_orphans:
             items = [f"evidence “{_html(short(o.old_text, 80))}”" for o in report.evidence_orphans]
             lay.addWidget(self._section(f"{_plural(len(report.evidence_orphans), 'evidence quote')} not found",
                                         "The attributions were kept without their evidence:<br>" + _bullets(items)))
-        if report.speaker_proposals:
-            lay.addWidget(self._proposals(report.speaker_proposals))
         lay.addStretch(1)
 
         scroll = QScrollArea(self)
@@ -479,8 +480,8 @@ class MergeReportDialog(QDialog):
         outer.addWidget(scroll, 1)
         outer.addWidget(buttons)
         buttons.setContentsMargins(12, 0, 12, 0)
-        self.resize(640, min(760, 260 + 28 * (len(report.orphans[:LIST_LIMIT]) + len(report.figure_changed[:LIST_LIMIT]))
-                             + 70 * len(report.speaker_proposals) + 120 * bool(n_conf)))
+        body.adjustSize()
+        self.resize(680, min(820, body.sizeHint().height() + 70))
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -556,7 +557,9 @@ class MergeReportDialog(QDialog):
         return "; ".join(parts) + "."
 
     def _proposals(self, proposals) -> QFrame:
-        box = self._section(f"{_plural(len(proposals), 'speaker')} that may be the same",
+        title = ("Speakers that may be one person" if len(proposals) == 1
+                 else f"{len(proposals)} groups of speakers that may be one person")
+        box = self._section(title,
                             "Speakers with the same name or alias were not merged for you. Merge those that are "
                             "one person (their names become aliases; undo with Ctrl+Z).")
         lay = box.layout()
@@ -623,10 +626,10 @@ def _html(s: str) -> str:
 def _bullets(items: list[str]) -> str:
     shown = items[:LIST_LIMIT]
     more = len(items) - len(shown)
-    text = "".join(f"• {x}<br>" for x in shown)
+    lines = [f"• {x}" for x in shown]
     if more > 0:
-        text += f"… and {more} more<br>"
-    return text
+        lines.append(f"… and {more} more")
+    return "<br>".join(lines)
 
 
 # --------------------------------------------------------------------------- the panel
@@ -668,7 +671,7 @@ class MergePanel(QWidget):
         page = QWidget(self)
         self.conflict_list = QListWidget(page)
         self.conflict_list.setObjectName("conflictList")
-        self.conflict_list.setMaximumHeight(150)
+        self.conflict_list.setMaximumHeight(self.conflict_list.fontMetrics().height() * 5 + 8)
         self.conflict_list.currentItemChanged.connect(lambda *_a: self._show_conflict())
         self.conflict_title = QLabel(page)
         self.conflict_title.setObjectName("conflictTitle")
@@ -818,8 +821,6 @@ class MergePanel(QWidget):
         store = self.window.store
         for c in (list_conflicts(store) if store is not None else []):
             self._conflicts[c.id] = c
-            from pathlib import Path
-
             what = TABLE_SINGULAR.get(c.table, c.table)
             it = QListWidgetItem(f"{what} “{short(c.label, 50)}” — {', '.join(c.fields) or 'history only'}")
             it.setData(Qt.ItemDataRole.UserRole, c.id)
@@ -866,8 +867,6 @@ class MergePanel(QWidget):
         return [self.conflict_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.conflict_list.count())]
 
     def _show_conflict(self) -> None:
-        from pathlib import Path
-
         c = self._conflicts.get(self.current_conflict_id() or "")
         self.fields.setRowCount(0)
         for b in (self.keep_btn, self.take_btn, self.edit_btn, self.show_btn):
@@ -876,10 +875,9 @@ class MergePanel(QWidget):
         self.fields.setVisible(c is not None)
         if c is None:
             return
-        who = c.incoming.author or "a colleague"
         what = TABLE_SINGULAR.get(c.table, c.table)
-        self.conflict_title.setText(f"<b>{what.capitalize()} “{_html(short(c.label, 80))}”</b> was changed here and "
-                                    f"in <b>{_html(Path(c.source).name)}</b> ({_html(who)}).")
+        self.conflict_title.setText(f"<b>{what.capitalize()} “{_html(short(c.label, 80))}”</b> was changed here and, "
+                                    f"differently, in <b>{_html(Path(c.source).name)}</b>.")
         store = self.window.store
         current = store.get(type(c.local), c.record_id) if store is not None else None
         mine = current.content() if current is not None else c.local.content()

@@ -14,8 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, \
-    QMenu, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem, QTabWidget, \
-    QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+    QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem, QTabWidget, \
+    QTextBrowser, QVBoxLayout, QWidget
 
 from annotator.core.model import Comment, Figure
 from annotator.qt import commands
@@ -306,29 +306,27 @@ class ReviewPanel(QWidget):
         self.status_label.setObjectName("reviewStatusLabel")
         self.status_label.setWordWrap(True)
 
-        self.thread = QTreeWidget(page)
+        self.thread = QTextBrowser(page)
         self.thread.setObjectName("commentThread")
-        self.thread.setColumnCount(3)
-        self.thread.setHeaderLabels(["Comment", "By", "When"])
-        self.thread.setRootIsDecorated(True)
-        self.thread.setWordWrap(True)
-        self.thread.setUniformRowHeights(False)
-        self.thread.setAlternatingRowColors(True)
-        hh = self.thread.header()
-        hh.setStretchLastSection(False)
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.thread.itemSelectionChanged.connect(self._update_buttons)
-        self.thread.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.thread.customContextMenuRequested.connect(self._thread_menu)
+        self.thread.setOpenLinks(False)
+        self.thread.setOpenExternalLinks(False)
+        self.thread.anchorClicked.connect(self._link_clicked)
+        self.thread.setMinimumHeight(90)
         self.no_comments = QLabel("No comments yet.", page)
         self.no_comments.setObjectName("noComments")
         self.no_comments.setStyleSheet("color: #5f6b7a;")
+        self._threads: list = []
+        self._reply_to: str | None = None
+        self.reply_note = QLabel(page)
+        self.reply_note.setObjectName("replyNote")
+        self.reply_note.setWordWrap(True)
+        self.reply_note.setTextFormat(Qt.TextFormat.RichText)
+        self.reply_note.linkActivated.connect(lambda _l: self.set_reply_target(None))
+        self.reply_note.hide()
 
         self.comment_edit = QPlainTextEdit(page)
         self.comment_edit.setObjectName("commentEdit")
-        self.comment_edit.setPlaceholderText("Write a comment… (Ctrl+Enter sends; select a comment to reply to it)")
+        self.comment_edit.setPlaceholderText("Write a comment… (Ctrl+Enter sends)")
         self.comment_edit.setTabChangesFocus(True)
         self.comment_edit.setFixedHeight(self.comment_edit.fontMetrics().lineSpacing() * 3 + 14)
         self.comment_edit.installEventFilter(_SendOnCtrlEnter(self))
@@ -339,7 +337,7 @@ class ReviewPanel(QWidget):
         self.comment_btn.clicked.connect(lambda: self.send(reply=False))
         self.reply_btn = QPushButton("Reply", page)
         self.reply_btn.setObjectName("replyButton")
-        self.reply_btn.setToolTip("Answer the selected comment.")
+        self.reply_btn.setToolTip("Answer the comment chosen with its “Reply” link.")
         self.reply_btn.clicked.connect(lambda: self.send(reply=True))
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -359,6 +357,7 @@ class ReviewPanel(QWidget):
         form.addWidget(QLabel("<b>Comments</b>", page))
         form.addWidget(self.no_comments)
         form.addWidget(self.thread, 1)
+        form.addWidget(self.reply_note)
         form.addWidget(self.comment_edit)
         form.addLayout(buttons)
         lay = QVBoxLayout(page)
@@ -377,10 +376,14 @@ class ReviewPanel(QWidget):
         self.summary_label = QLabel(inner)
         self.summary_label.setObjectName("summaryTotals")
         self.summary_label.setWordWrap(True)
-        cols = [label for _s, label in STATUSES] + ["Not reviewed"]
+        cols = ["Total", "Accepted", "Disputed", "Needs src.", "To do"]
         self.by_status = _table("summaryByStatus", ["Review status", "Figures"])
-        self.by_author = _table("summaryByAuthor", ["Author", "Figures", *cols])
-        self.by_speaker = _table("summaryBySpeaker", ["Speaker", "Figures", *cols])
+        self.by_author = _table("summaryByAuthor", ["Author", *cols])
+        self.by_speaker = _table("summaryBySpeaker", ["Speaker", *cols])
+        tips = ["Figures", "Accepted", "Disputed", "Needs a source", "Not reviewed yet"]
+        for t in (self.by_author, self.by_speaker):
+            for i, tip in enumerate(tips, 1):
+                t.horizontalHeaderItem(i).setToolTip(tip)
         self.flags_label = QLabel(inner)
         self.flags_label.setObjectName("summaryFlags")
         self.flags_label.setWordWrap(True)
@@ -470,7 +473,8 @@ class ReviewPanel(QWidget):
                      "review_comment"):
             self.acts[name].setEnabled(f is not None)
         if f is None:
-            self.thread.clear()
+            self._threads = []
+            self.set_reply_target(None)
             return
         st = self.window.state
         who = f.author or "unknown"
@@ -488,55 +492,69 @@ class ReviewPanel(QWidget):
     def _fill_thread(self, figure_id: str) -> None:
         from annotator.core.review import comment_threads
 
-        keep = self.selected_comment()
-        self.thread.clear()
-        threads = comment_threads(self.window.store, figure_id)
+        self._threads = comment_threads(self.window.store, figure_id)
+        ids = {c.id for t in self._threads for _d, c in t.walk()}
+        if self._reply_to not in ids:
+            self.set_reply_target(None)
+        me = self.window.me
+        parts = []
+        for t in self._threads:
+            for depth, c in t.walk():
+                when = local_time(c.created, "d MMM, HH:mm")
+                who = _esc(c.author or "unknown") + (" (you)" if c.author and c.author == me else "")
+                if c.deleted:
+                    body = "<i style='color:#8a8f98'>(deleted)</i>"
+                    links = ""
+                else:
+                    body = _esc(c.body).replace("\n", "<br>")
+                    links = f" · <a href='reply:{c.id}'>Reply</a>"
+                    if c.author == me:
+                        links += f" · <a href='delete:{c.id}'>Delete</a>"
+                shade = " background:#eef4ff;" if c.id == self._reply_to else ""
+                parts.append(
+                    f"<div style='margin-left:{18 * depth}px; margin-bottom:8px;{shade}'>"
+                    f"<span style='color:#5f6b7a'>{'↳ ' if depth else ''}<b>{who}</b> · {_esc(when)}{links}</span>"
+                    f"<br>{body}</div>")
+        self.thread.setHtml("".join(parts))
+        self.no_comments.setVisible(not self._threads)
+        self.thread.setVisible(bool(self._threads))
 
-        def add(parent, node):
-            c = node.comment
-            body = "(deleted)" if c.deleted else c.body
-            item = QTreeWidgetItem([" ".join(body.split()), c.author or "unknown", local_time(c.created, "d MMM, HH:mm")])
-            item.setData(0, Qt.ItemDataRole.UserRole, c.id)
-            item.setToolTip(0, body)
-            item.setToolTip(2, local_time(c.created))
-            if c.deleted:
-                item.setForeground(0, Qt.GlobalColor.gray)
-            if parent is None:
-                self.thread.addTopLevelItem(item)
-            else:
-                parent.addChild(item)
-            for r in node.replies:
-                add(item, r)
-            if c.id == keep:
-                self.thread.setCurrentItem(item)
+    def _link_clicked(self, url) -> None:
+        kind, _sep, cid = url.toString().partition(":")
+        if kind == "reply":
+            self.set_reply_target(cid)
+            self.comment_edit.setFocus()
+        elif kind == "delete":
+            delete_comment(self.window, cid)
 
-        for t in threads:
-            add(None, t)
-        self.thread.expandAll()
-        self.no_comments.setVisible(not threads)
-        self.thread.setVisible(bool(threads))
+    def set_reply_target(self, comment_id: str | None) -> None:
+        """Answer ``comment_id`` with the next comment sent (None: start a new thread)."""
+        self._reply_to = comment_id
+        c = next((c for t in self._threads for _d, c in t.walk() if c.id == comment_id), None)
+        if c is None:
+            self._reply_to = None
+            self.reply_note.hide()
+        else:
+            self.reply_note.setText(f"Replying to <b>{_esc(c.author or 'unknown')}</b>: "
+                                    f"“{_esc(short(c.body, 60))}” · <a href='cancel'>cancel</a>")
+            self.reply_note.show()
+        self._update_buttons()
 
     def selected_comment(self) -> str | None:
-        items = self.thread.selectedItems()
-        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+        """The comment the next reply answers (chosen with its Reply link)."""
+        return self._reply_to
 
     def comment_ids(self) -> list[tuple[int, str, str]]:
         """(depth, author, body) of every comment shown, in reading order (tests and scripts)."""
-        out = []
-
-        def walk(item, depth):
-            out.append((depth, item.text(1), item.text(0)))
-            for i in range(item.childCount()):
-                walk(item.child(i), depth + 1)
-
-        for i in range(self.thread.topLevelItemCount()):
-            walk(self.thread.topLevelItem(i), 0)
-        return out
+        return [(d, c.author, "(deleted)" if c.deleted else c.body) for t in self._threads for d, c in t.walk()]
 
     def _update_buttons(self) -> None:
         has_text = bool(self.comment_edit.toPlainText().strip())
+        replying = self._reply_to is not None
+        self.comment_btn.setVisible(not replying)  # while replying, the one button is Reply
+        self.reply_btn.setVisible(replying)
         self.comment_btn.setEnabled(has_text)
-        self.reply_btn.setEnabled(has_text and self.selected_comment() is not None)
+        self.reply_btn.setEnabled(has_text and replying)
 
     def _status_clicked(self, status: str) -> None:
         f = self.figure()
@@ -552,26 +570,12 @@ class ReviewPanel(QWidget):
         cid = add_comment(self.window, body, parent_id=parent)
         if cid is not None:
             self.comment_edit.clear()
-            self.thread.clearSelection()
+            self.set_reply_target(None)
         return cid
 
     def focus_comment(self) -> None:
         self.tabs.setCurrentIndex(0)
         self.comment_edit.setFocus()
-
-    def _thread_menu(self, pos) -> None:
-        item = self.thread.itemAt(pos)
-        if item is None:
-            return
-        cid = item.data(0, Qt.ItemDataRole.UserRole)
-        menu = QMenu(self)
-        reply = menu.addAction("Reply…")
-        reply.triggered.connect(lambda: (self.thread.setCurrentItem(item), self.comment_edit.setFocus()))
-        delete = menu.addAction("Delete comment")
-        delete.setEnabled(item.text(0) != "(deleted)")
-        delete.triggered.connect(lambda: delete_comment(self.window, cid))
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(self.thread.viewport().mapToGlobal(pos))
 
     # -- summary ----------------------------------------------------------------------------------------
 
