@@ -216,3 +216,42 @@ def test_agreement_with_one_author_explains_what_is_needed(win, qtbot):
     panel = win.findChild(AgreementPanel, "agreementPanel")
     assert panel.note.isVisible() and "two people" in panel.note.text()
     assert panel.values["prf"].text() == "—"
+
+
+def test_features_installed_on_a_window_built_before_they_were_registered(qtbot, monkeypatch, sample_path):
+    from gui_helpers import open_and_wait
+
+    from annotator.qt import actions, features
+    from annotator.qt.main_window import MainWindow
+
+    ours = {s.name for m in features.MODULES for s in m.SPECS}
+    monkeypatch.setattr(actions, "SPECS", [s for s in actions.SPECS if s.name not in ours])
+    w = MainWindow()
+    qtbot.addWidget(w)
+    with pytest.raises(KeyError):
+        w.actions["review_accepted"]
+    features.install_all(w)
+    features.install_all(w)  # twice is harmless
+    assert len(w.findChildren(ReviewPanel)) == 1
+    from PySide6.QtGui import QAction
+
+    assert len([a for a in w.findChildren(QAction) if a.objectName() == "export_csv"]) == 1
+    with qtbot.waitExposed(w):
+        w.show()
+    w.activateWindow()
+    open_and_wait(qtbot, w, sample_path)
+    fid = marked(w, qtbot, "30,000")
+    press_alt(qtbot, w, Qt.Key.Key_3)
+    assert w.state.figures[fid].review_status == "needs_source"
+    menus = [a.text() for a in w.menus["Review"].actions()]
+    assert "&Needs source" in menus
+
+
+def test_the_docks_come_back_where_the_user_left_them(make_window, qtbot):
+    w = make_window()
+    w.actions.show_review.trigger()
+    assert w.findChild(ReviewPanel).isVisible()
+    w.close()
+    w2 = make_window()
+    assert w2.actions.show_review.isChecked() and w2.findChild(ReviewPanel).isVisible()
+    assert not w2.actions.show_merge_review.isChecked()

@@ -92,6 +92,10 @@ def ensure_actions(window, specs: list[actions_mod.ActionSpec]) -> dict[str, QAc
             continue
         except KeyError:
             pass
+        a = window.findChild(QAction, spec.name)  # made by an earlier call
+        if a is not None:
+            out[spec.name] = a
+            continue
         a = _new_action(window, spec)
         _menu(window, spec.menu).addAction(a)
         window.addAction(a)

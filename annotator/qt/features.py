@@ -17,9 +17,21 @@ MODULES = (review, merge_ui, agreement_view, export_ui)
 
 
 def install_all(window) -> None:
-    """Install every feature on ``window`` (idempotent)."""
+    """Install every feature on ``window`` (idempotent).
+
+    The window restores its saved layout before these docks exist; the saved layout is
+    applied again here so the Review, Merge review and Agreement docks come back where the
+    user left them.
+    """
+    from PySide6.QtCore import QByteArray
+
+    from annotator.qt import settings
+
     for mod in MODULES:
         mod.install(window)
+    state = settings.value("window/state")
+    if isinstance(state, QByteArray) and not state.isEmpty():
+        window.restoreState(state)
 
 
 __all__ = ["MODULES", "install_all"]
