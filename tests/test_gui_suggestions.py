@@ -251,3 +251,26 @@ def test_find_figures_in_a_pdf_reports_progress_by_page_and_draws_suggestions_on
     qtbot.waitUntil(lambda: w.view.pdf.highlight_at(centre) == "f:" + cost.id, timeout=5000)
     press(qtbot, w, "y")
     assert w.store.get(Figure, cost.id).status == "confirmed"
+
+
+def test_a_window_built_before_the_features_were_registered_gets_their_actions(qtbot, monkeypatch, sample_path,
+                                                                              alias_ask):
+    from annotator.qt import actions as actions_mod
+    from annotator.qt import checks_panel, factcheck_features, provenance_view
+    from annotator.qt.main_window import MainWindow
+
+    mine = {s.name for s in suggestions.SPECS + checks_panel.SPECS + provenance_view.SPECS}
+    monkeypatch.setattr(actions_mod, "SPECS", [s for s in actions_mod.SPECS if s.name not in mine])
+    w = MainWindow()
+    qtbot.addWidget(w)
+    with pytest.raises(KeyError):
+        w.actions["find_figures"]
+    factcheck_features.install_all(w)
+    [find] = [a for a in w.menus["Figure"].actions() if a.objectName() == "find_figures"]
+    assert [k.toString() for k in find.shortcuts()] == ["Ctrl+Shift+F"]
+    assert any(a.objectName() == "new_relation" for a in w.menus["Figure/Chec&ks"].actions())
+    open_and_wait(qtbot, w, sample_path)
+    ctl = suggestions.controller(w)
+    with qtbot.waitSignal(ctl.passFinished, timeout=10000) as blocker:
+        find.trigger()
+    assert blocker.args[0].figures > 0

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHBoxLayout, QHead
 from annotator.core.model import Relation
 from annotator.qt import commands, dialogs
 from annotator.qt.actions import ActionSpec, register
-from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, go_to_figure, need_document, \
-    run_command
+from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, ensure_actions, go_to_figure, \
+    need_document, run_command
 from annotator.qt.models import FIGURE_ID_ROLE, FiguresModel
 
 SPECS = [
@@ -120,7 +120,7 @@ class ChecksPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("checksPanel")
         self.ctl = ctl
-        a = ctl.window.actions
+        a = ctl.actions
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for name, label in (("new_relation", "New relation…"), ("suggest_checks", "Suggest checks"),
@@ -314,6 +314,7 @@ class ChecksController(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.refresh)
 
+        self.actions = ensure_actions(window, SPECS)
         self.panel = ChecksPanel(self, window)
         dock = QDockWidget("Checks", window)
         dock.setObjectName("checksDock")
@@ -325,7 +326,7 @@ class ChecksController(QObject):
         window.tabifyDockWidget(window.figures_dock, dock)
         window.figures_dock.raise_()
         self.dock = dock
-        act = window.actions.show_checks
+        act = self.actions.show_checks
         act.setChecked(True)
         act.toggled.connect(self._toggle_dock)
         dock.visibilityChanged.connect(lambda _v: act.setChecked(not dock.isHidden()))
@@ -333,7 +334,7 @@ class ChecksController(QObject):
         self.delegate = MismatchDelegate(self, window.figures.table)
         window.figures.table.setItemDelegateForColumn(FiguresModel.TEXT, self.delegate)
 
-        a = window.actions
+        a = self.actions
         a.new_relation.triggered.connect(lambda: self.new_relation_dialog())
         a.suggest_checks.triggered.connect(lambda: self.suggest_checks())
         a.accept_relation.triggered.connect(lambda: self.accept_selected())

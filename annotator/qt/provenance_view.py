@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QDockWidget, QHBoxLa
     QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from annotator.qt.actions import ActionSpec, register
-from annotator.qt.factcheck_features import StoreWatcher, go_to_figure
+from annotator.qt.factcheck_features import StoreWatcher, ensure_actions, go_to_figure
 
 SPECS = [
     ActionSpec("show_provenance", "&Provenance", ("Ctrl+8",),
@@ -193,6 +193,7 @@ class ProvenanceController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self._maybe_refresh)
+        self.actions = ensure_actions(window, SPECS)
         self.panel = ProvenancePanel(self, window)
         dock = QDockWidget("Provenance", window)
         dock.setObjectName("provenanceDock")
@@ -204,7 +205,7 @@ class ProvenanceController(QObject):
         window.tabifyDockWidget(window.figures_dock, dock)
         window.figures_dock.raise_()
         self.dock = dock
-        act = window.actions.show_provenance
+        act = self.actions.show_provenance
         act.setChecked(True)
         act.toggled.connect(self._toggle_dock)
         dock.visibilityChanged.connect(self._visibility)
@@ -218,7 +219,7 @@ class ProvenanceController(QObject):
             self.dock.raise_()
 
     def _visibility(self, visible: bool) -> None:
-        self.window.actions.show_provenance.setChecked(not self.dock.isHidden())
+        self.actions.show_provenance.setChecked(not self.dock.isHidden())
         if visible and self._dirty:
             self.schedule()
 

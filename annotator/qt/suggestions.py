@@ -29,8 +29,8 @@ from annotator.core.errors import UserError
 from annotator.core.model import Speaker
 from annotator.qt import dialogs, settings
 from annotator.qt.actions import ActionSpec, register
-from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, need_document, run_command, \
-    setting_bool
+from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, ensure_actions, need_document, \
+    run_command, setting_bool
 from annotator.qt.loading import CancelFlag
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ class FindJob(QObject):
         self.error: BaseException | None = None
         self._thread = _Thread(self)
         self._thread.progressed.connect(self.progressed)
-        self._thread.finished.connect(lambda: self.done.emit(self))
+        self._thread.finished.connect(self._finished)  # queued: ``done`` is emitted on the UI thread
 
     def start(self) -> None:
         self._thread.start()
@@ -130,6 +130,9 @@ class FindJob(QObject):
 
     def wait(self, ms: int = 30000) -> bool:
         return self._thread.wait(ms)
+
+    def _finished(self) -> None:
+        self.done.emit(self)
 
 
 # --------------------------------------------------------------------------- alias proposals
@@ -246,7 +249,7 @@ class SuggestionsController(QObject):
         self._pending: list[str] = []  # documents waiting for an automatic pass
         self.watcher = StoreWatcher(window)
         self.watcher.reset.connect(self._update_enabled)
-        a = window.actions
+        self.actions = a = ensure_actions(window, SPECS)
         a.find_figures.triggered.connect(lambda: self.find_figures())
         auto = a.find_figures_on_open
         auto.setChecked(setting_bool(AUTO_KEY, False))
@@ -267,9 +270,9 @@ class SuggestionsController(QObject):
     def _update_enabled(self) -> None:
         has_doc = self.window.doc_id is not None and self.window.store is not None
         for name in _DOC_ACTIONS:
-            self.window.actions[name].setEnabled(has_doc)
+            self.actions[name].setEnabled(has_doc)
         if self.job is not None:
-            self.window.actions.find_figures.setEnabled(False)
+            self.actions.find_figures.setEnabled(False)
 
     def is_running(self) -> bool:
         return self.job is not None
@@ -292,7 +295,7 @@ class SuggestionsController(QObject):
     # -- finding -------------------------------------------------------------------------
 
     def _opened(self, doc_id: str) -> None:
-        if doc_id and self.window.actions.find_figures_on_open.isChecked():
+        if doc_id and self.actions.find_figures_on_open.isChecked():
             self._pending.append(doc_id)
             QTimer.singleShot(0, self._next_pending)
 
