@@ -29,6 +29,7 @@ definite descriptions ("the state-affiliated outlet") resolve to an earlier ment
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -285,11 +286,13 @@ def _strip_diacritics(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+_VERB_AT = re.compile(r"\w+(?:\s+out|\s+for)?")
 _PUNCT_RE = re.compile(r"[^\w\s]")
 _WS_RE = re.compile(r"\s+")
 _NORM_TITLES = frozenset(t.rstrip(".") for t in TITLES if len(t) <= 4) | {"mister", "doctor"}
 
 
+@functools.lru_cache(maxsize=32768)
 def normalize_name(name: str) -> str:
     """Case, diacritics, punctuation and leading article folded: "The People’s Mojahedin" -> "peoples mojahedin"."""
     s = _strip_diacritics(name).casefold().replace("’", "'")
@@ -313,6 +316,7 @@ def _acronym(norm: str) -> str:
     return "".join(t[0] for t in norm.split() if t not in stop and t)
 
 
+@functools.lru_cache(maxsize=32768)
 def guess_kind(name: str, context: str = "") -> str:
     """Rough kind of a speaker name: person, organisation, outlet, anonymous (or document for no name)."""
     if not name:
@@ -350,6 +354,128 @@ def guess_kind(name: str, context: str = "") -> str:
     if len(toks) == 1:
         return "person"
     return "organisation"
+
+
+
+_RESOLVE_DOT_OK = re.compile(r"\b(?:[A-Z]\.)+$|\b(?:Jr|Sr|Inc|Co|Corp|Ltd)\.$")
+_SPLIT_ALIASES = re.compile(r"[/,]")
+_SPOKES_FOR = re.compile(r"\bspokes(?:man|woman|person|people)\s+(?:for|of|at)\s+(.+)$", re.I)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_TRAILING_PAREN = re.compile(r"\s*\(([^)]{1,20})\)$")
+_ORG_SPOKES = re.compile(r"^(?:an?|the)\s+(.+?)\s+spokes(?:man|woman|person)$", re.I)
+
+
+@functools.lru_cache(maxsize=32768)
+def _resolve_plan(np: str, appos: tuple[str, ...]) -> tuple:
+    """What a source noun phrase says by itself, before the document is consulted (a pure function of
+    the phrase and its appositives, so it is cached). One of:
+    ("none",), ("pronoun", p), ("fixed", speaker fields), ("spokesperson", org, aliases),
+    ("spokesperson-of", org), ("document-by", org, affiliation),
+    ("definite", np, head, try the definite look-back, try cataphora, fallback speaker fields or None),
+    ("name", np, raw name, titled, affiliation, context, aliases)."""
+    np = np.strip().rstrip(",;:")
+    if np.endswith(".") and not _RESOLVE_DOT_OK.search(np):
+        np = np[:-1]
+    toks = np.split()
+    if not toks:
+        return ("none",)
+    low0 = toks[0].lower()
+    aff = None
+    aliases: tuple[str, ...] = ()
+    for a in appos:
+        if a.startswith("(") and a.endswith(")"):
+            aliases = tuple(x.strip() for x in _SPLIT_ALIASES.split(a[1:-1]) if x.strip())
+        elif aff is None:
+            aff = a
+    # pronouns
+    if len(toks) == 1 and low0 in PRONOUNS:
+        return ("pronoun", low0)
+    if len(toks) == 1 and low0 in ("who", "which", "that"):
+        return ("none",)
+    # "a spokesman for X" / "X spokeswoman"
+    m = _SPOKES_FOR.search(np)
+    if m:
+        org = _LEADING_ARTICLE.sub("", m.group(1).strip())
+        pm = _TRAILING_PAREN.search(org)
+        if pm:
+            aliases = tuple(x.strip() for x in _SPLIT_ALIASES.split(pm.group(1)) if x.strip()) + aliases
+            org = org[: pm.start()]
+        return ("spokesperson", org, aliases)
+    m = _ORG_SPOKES.match(np)
+    if m and is_cap(m.group(1).split()[0]):
+        return ("spokesperson-of", m.group(1))
+    # "The report by the University and College Union", "data from California ISO"
+    m = _DOC_BY_RE.match(np)
+    if m and is_cap(m.group(1)):
+        return ("document-by", m.group(1), aff)
+    caps = [t for t in toks if is_cap(t) and norm_token(t) not in NON_NAMES]
+    lowered = [t.lower() for t in toks]
+    # definite descriptions: "the state-affiliated outlet", "the president", "the report"
+    if not caps or (low0 in ("the", "this") and not is_cap(toks[-1])):
+        head = lowered[-1].strip("’'s")
+        definite = low0 in ("the", "this", "that") or (len(toks) == 1 and head in DOC_NOUNS)
+        cataphora = low0 in ("a", "an", "one", "another") and head in DOC_NOUNS
+        fallback = None
+        if head not in PRONOUNS:
+            fallback = (np[4:] if lowered[0] == "the" and len(toks) > 1 and not caps else np,
+                        guess_kind(np, ""), aff, ())
+        return ("definite", np, head, definite, cataphora, fallback)
+    # "one GOP operative in the state": an indefinite head noun makes it anonymous
+    if low0 in ("a", "an", "one", "some", "several", "many", "two", "three", "other", "another", "most"):
+        content_words = [t for t in lowered if t not in _NP_PREPS and t not in ("the", "a", "an")]
+        if any(t in SPEAKER_NOUNS for t in content_words) and not is_cap(toks[-1]) and lowered[-1] not in DOC_NOUNS:
+            return ("fixed", (np, "anonymous", aff, ()))
+    # names: drop articles and lowercase pre-modifiers, split titles off
+    name_toks = list(toks)
+    pre: list[str] = []
+    # last run of capitalised tokens (with particles) is the name
+    runs = []
+    cur: list[str] = []
+    for t in name_toks:
+        if is_cap(t) or (cur and t.lower() in ("of", "and", "&", "de", "al-", "bin", "for", "the")):
+            cur.append(t)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+            runs.append([t])
+    if cur:
+        runs.append(cur)
+    cap_runs = [r for r in runs if is_cap(r[0])]
+    run = cap_runs[-1] if cap_runs else toks
+    # "the Health Ministry in Gaza", "Tax Policy Center in Washington": a place after a preposition
+    # is not the speaker; a role word between runs ("Department of Correction spokesman Jason Kersten")
+    # makes the last run the name
+    if len(cap_runs) >= 2:
+        k = runs.index(cap_runs[-1])
+        if k >= 2 and len(runs[k - 1]) == 1 and runs[k - 1][0].lower() in ("in", "at", "from", "near"):
+            run = cap_runs[-2]
+    # a trailing document noun belongs to the name: "Fox News poll"
+    idx = len(runs) - 1 - runs[::-1].index(run)
+    tail = [t for r in runs[idx + 1 :] for t in r]
+    doc_tail = tail and tail[-1].lower() in DOC_NOUNS and len(tail) <= 2
+    pre = [t for r in runs[:idx] for t in r if t.lower() not in ("the", "a", "an")]
+    while run and run[-1].lower() in ("of", "and", "&", "for", "the"):
+        run = run[:-1]
+    title, name = split_title(run)
+    if not name:
+        name = run
+    if title and "of" in name:
+        name = name[: name.index("of")]
+    # acronyms and single words with a trailing role noun: "Department of Correction spokesman Jason Kersten"
+    affil_parts = [x for x in (" ".join(pre + title) if (pre or title) else "", aff or "") if x]
+    affiliation = ", ".join(affil_parts) or None
+    if name and name[0].lower() in ("the",):
+        name = name[1:]
+    if not name:
+        return ("none",)
+    if all(norm_token(t) in DAYS_MONTHS or norm_token(t) in NON_NAMES for t in name):
+        return ("none",)
+    raw = " ".join(name)
+    if doc_tail:
+        raw = raw + " " + " ".join(tail)
+    ctx = np + " " + " ".join(appos)
+    return ("name", np, raw, bool(title), affiliation, ctx, aliases)
 
 
 # --------------------------------------------------------------------------- engine
@@ -826,7 +952,7 @@ class AttributionEngine:
         return (s, end, np, [])
 
     def _subject_right_ok(self, vs: int) -> bool:
-        m = re.match(r"\w+(?:\s+out|\s+for)?", self.text[vs:])
+        m = _VERB_AT.match(self.text, vs)
         if not m or m.group() not in _INVERTING:
             return False
         ve = vs + m.end()
@@ -1359,131 +1485,53 @@ class AttributionEngine:
             steps += 1
 
     def _resolve(self, np: str, s: int, e: int, appos: list[str]) -> Speaker | None:
-        """Speaker for a source noun phrase as written."""
-        np = np.strip().rstrip(",;:")
-        if np.endswith(".") and not re.search(r"\b(?:[A-Z]\.)+$|\b(?:Jr|Sr|Inc|Co|Corp|Ltd)\.$", np):
-            np = np[:-1]
-        toks = np.split()
-        if not toks:
-            return None
-        low0 = toks[0].lower()
-        aff = None
-        aliases: tuple[str, ...] = ()
-        for a in appos:
-            if a.startswith("(") and a.endswith(")"):
-                aliases = tuple(x.strip() for x in re.split(r"[/,]", a[1:-1]) if x.strip())
-            elif aff is None:
-                aff = a
-        # pronouns
-        if len(toks) == 1 and low0 in PRONOUNS:
-            return self._resolve_pronoun(low0, s)
-        if len(toks) == 1 and low0 in ("who", "which", "that"):
-            return None
-        # "a spokesman for X" / "X spokeswoman"
-        m = re.search(r"\bspokes(?:man|woman|person|people)\s+(?:for|of|at)\s+(.+)$", np, re.I)
-        if m:
-            org = re.sub(r"^(?:the|a|an)\s+", "", m.group(1).strip(), flags=re.I)
-            pm = re.search(r"\s*\(([^)]{1,20})\)$", org)
-            if pm:
-                aliases = tuple(x.strip() for x in re.split(r"[/,]", pm.group(1)) if x.strip()) + aliases
-                org = org[: pm.start()]
-            org_ent = self._canonical(org, s)
-            return Speaker(org_ent[0], "organisation", "spokesperson", tuple(aliases) or org_ent[1])
-        m = re.match(r"^(?:an?|the)\s+(.+?)\s+spokes(?:man|woman|person)$", np, re.I)
-        if m and is_cap(m.group(1).split()[0]):
-            org_ent = self._canonical(m.group(1), s)
-            return Speaker(org_ent[0], "organisation", "spokesperson", org_ent[1])
-        # "The report by the University and College Union", "data from California ISO"
-        m = _DOC_BY_RE.match(np)
-        if m and is_cap(m.group(1)):
-            name, al = self._canonical(m.group(1), s)
-            return Speaker(name, guess_kind(name, ""), aff, al)
-        caps = [t for t in toks if is_cap(t) and norm_token(t) not in NON_NAMES]
-        lowered = [t.lower() for t in toks]
-        # definite descriptions: "the state-affiliated outlet", "the president", "the report"
-        if not caps or (low0 in ("the", "this") and not is_cap(toks[-1])):
-            head = lowered[-1].strip("’'s")
-            if low0 in ("the", "this", "that") or (len(toks) == 1 and head in DOC_NOUNS):
+        """Speaker for a source noun phrase as written (the text analysis is :func:`_resolve_plan`,
+        cached; what depends on the document read so far is done here)."""
+        plan = _resolve_plan(np, tuple(appos))
+        what = plan[0]
+        if what == "name":
+            _, np, raw, titled, affiliation, ctx, aliases = plan
+            canon, al = self._canonical(raw, s, title=titled)
+            kind = self._kind_of(canon, raw, ctx, titled)
+            if aliases:
+                al = tuple(sorted(set(al) | set(aliases)))
+                ent = self._by_norm.get(normalize_name(canon))
+                if ent is not None:
+                    for a_ in aliases:
+                        ent.aliases.add(a_)
+                        self._by_norm.setdefault(normalize_name(a_), ent)
+            if kind == "person" and affiliation is None:
+                ent = self._by_norm.get(normalize_name(canon))
+                if ent is not None and ent.affiliation:
+                    affiliation = ent.affiliation
+            return Speaker(canon, kind, affiliation, al)
+        if what == "fixed":
+            return Speaker(*plan[1])
+        if what == "definite":
+            _, np, head, definite, cataphora, fallback = plan
+            if definite:
                 sp = self._resolve_definite(head, s, np)
                 if sp is not None:
                     return sp
-            if low0 in ("a", "an", "one", "another") and head in DOC_NOUNS:
+            if cataphora:
                 sp = self._cataphora(head, e)
                 if sp is not None:
                     return sp
-            if head in PRONOUNS:
-                return None
-            return Speaker(np[4:] if lowered[0] == "the" and len(toks) > 1 and not caps else np,
-                           guess_kind(np, ""), aff, ())
-        # "one GOP operative in the state": an indefinite head noun makes it anonymous
-        if low0 in ("a", "an", "one", "some", "several", "many", "two", "three", "other", "another", "most"):
-            content_words = [t for t in lowered if t not in _NP_PREPS and t not in ("the", "a", "an")]
-            if any(t in SPEAKER_NOUNS for t in content_words) and not is_cap(toks[-1]) and lowered[-1] not in DOC_NOUNS:
-                return Speaker(np, "anonymous", aff, ())
-        # names: drop articles and lowercase pre-modifiers, split titles off
-        name_toks = list(toks)
-        pre: list[str] = []
-        # last run of capitalised tokens (with particles) is the name
-        runs = []
-        cur: list[str] = []
-        for t in name_toks:
-            if is_cap(t) or (cur and t.lower() in ("of", "and", "&", "de", "al-", "bin", "for", "the")):
-                cur.append(t)
-            else:
-                if cur:
-                    runs.append(cur)
-                cur = []
-                runs.append([t])
-        if cur:
-            runs.append(cur)
-        cap_runs = [r for r in runs if is_cap(r[0])]
-        run = cap_runs[-1] if cap_runs else toks
-        # "the Health Ministry in Gaza", "Tax Policy Center in Washington": a place after a preposition
-        # is not the speaker; a role word between runs ("Department of Correction spokesman Jason Kersten")
-        # makes the last run the name
-        if len(cap_runs) >= 2:
-            k = runs.index(cap_runs[-1])
-            if k >= 2 and len(runs[k - 1]) == 1 and runs[k - 1][0].lower() in ("in", "at", "from", "near"):
-                run = cap_runs[-2]
-        # a trailing document noun belongs to the name: "Fox News poll"
-        idx = len(runs) - 1 - runs[::-1].index(run)
-        tail = [t for r in runs[idx + 1 :] for t in r]
-        doc_tail = tail and tail[-1].lower() in DOC_NOUNS and len(tail) <= 2
-        pre = [t for r in runs[:idx] for t in r if t.lower() not in ("the", "a", "an")]
-        while run and run[-1].lower() in ("of", "and", "&", "for", "the"):
-            run = run[:-1]
-        title, name = split_title(run)
-        if not name:
-            name = run
-        if title and "of" in name:
-            name = name[: name.index("of")]
-        # acronyms and single words with a trailing role noun: "Department of Correction spokesman Jason Kersten"
-        affil_parts = [x for x in (" ".join(pre + title) if (pre or title) else "", aff or "") if x]
-        affiliation = ", ".join(affil_parts) or None
-        if name and name[0].lower() in ("the",):
-            name = name[1:]
-        if not name:
-            return None
-        if all(norm_token(t) in DAYS_MONTHS or norm_token(t) in NON_NAMES for t in name):
-            return None
-        raw = " ".join(name)
-        if doc_tail:
-            raw = raw + " " + " ".join(tail)
-        ctx = np + " " + " ".join(appos)
-        canon, al = self._canonical(raw, s, title=bool(title))
-        kind = self._kind_of(canon, raw, ctx, bool(title))
-        if aliases:
-            al = tuple(sorted(set(al) | set(aliases)))
-            ent = self._by_norm.get(normalize_name(canon))
-            if ent is not None:
-                for a_ in aliases:
-                    ent.aliases.add(a_)
-                    self._by_norm.setdefault(normalize_name(a_), ent)
-        if kind == "person" and affiliation is None:
-            ent = self._by_norm.get(normalize_name(canon))
-            if ent is not None and ent.affiliation:
-                affiliation = ent.affiliation
-        return Speaker(canon, kind, affiliation, al)
+            return None if fallback is None else Speaker(*fallback)
+        if what == "pronoun":
+            return self._resolve_pronoun(plan[1], s)
+        if what == "spokesperson":
+            _, org, aliases = plan
+            org_ent = self._canonical(org, s)
+            return Speaker(org_ent[0], "organisation", "spokesperson", tuple(aliases) or org_ent[1])
+        if what == "spokesperson-of":
+            org_ent = self._canonical(plan[1], s)
+            return Speaker(org_ent[0], "organisation", "spokesperson", org_ent[1])
+        if what == "document-by":
+            _, org, aff = plan
+            name, al = self._canonical(org, s)
+            return Speaker(name, guess_kind(name, ""), aff, al)
+        return None
 
     def _kind_of(self, canon: str, raw: str, ctx: str, titled: bool) -> str:
         ent = self._by_norm.get(normalize_name(canon))
