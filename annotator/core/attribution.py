@@ -478,6 +478,11 @@ def _resolve_plan(np: str, appos: tuple[str, ...]) -> tuple:
     return ("name", np, raw, bool(title), affiliation, ctx, aliases)
 
 
+_RULES = {"say": "reported speech", "according": "according to", "participle": "reported speech",
+          "quote": "quotation", "relay": "relay", "poll": "poll/report", "continuation": "quotation continues",
+          "passive": "passive with agent"}  # the rule a candidate comes from, shown as the UI's "why"
+
+
 # --------------------------------------------------------------------------- engine
 
 
@@ -507,6 +512,7 @@ class AttributionEngine:
         self._spans_cache: dict[int, list[tuple[int, int]]] = {}
         self._mention_cache: dict[int, list[Mention]] = {}
         self._quote_rel: dict[int, Relation | None] = {}
+        self._views: dict[int, tuple] = {}
         self._by_token: dict[str, list[_Entity]] = {}
         self._by_norm: dict[str, _Entity] = {}
         self._speakers_seen: list[tuple[int, Speaker, str | None]] = []  # (pos, speaker, NP head)
@@ -1723,17 +1729,28 @@ class AttributionEngine:
     def candidates(self, s: int, e: int, confirm: list[SpeakerCandidate] | None = None) -> list[SpeakerCandidate]:
         pi = self.ix.para_index(s)
         rels = self.relations(pi)
+        view = self._view(pi, rels)
         # a figure inside a source's own description ("the nonprofit entity that controls … 80 percent …")
-        inside_source = any(
-            r.source_start is not None and r.source_start <= s and e <= r.source_end for r in rels
-        ) or any(self._in_appositive(r, s, e) for r in rels)
-        holding = [r for r in rels if r.covers(s, e) and not (r.source_start is not None
-                                                              and r.source_start <= s < r.source_end)]
-        if inside_source:
-            holding = [r for r in holding if r.mode in ("quote", "continuation")]
+        inside_source = False
+        for a, b in view[1]:
+            if a <= s and e <= b:
+                inside_source = True
+                break
+        mid = (s + e) / 2
+        holding = []  # the relations covering the figure, by (size, -cue_start) (see _view)
+        for r, contents, src_a, src_b, quotelike in view[2]:
+            for a, b in contents:
+                if a <= mid < b or (a <= s and e <= b):
+                    break
+            else:
+                continue
+            if src_a is not None and src_a <= s < src_b:
+                continue
+            if inside_source and not quotelike:
+                continue
+            holding.append(r)
         out: list[SpeakerCandidate] = []
         if holding:
-            holding.sort(key=lambda r: (r.size(), -r.cue_start))
             inner = holding[0]
             # an explicit relay cue never "states"
             if inner.relays:
@@ -1769,12 +1786,31 @@ class AttributionEngine:
             out.extend(confirm)
         return out
 
-    def _in_appositive(self, r: Relation, s: int, e: int) -> bool:
-        if r.source_end is None or r.speaker.affiliation is None:
-            return False
-        aff = r.speaker.affiliation
-        k = self.text.find(aff, r.source_end, r.source_end + len(aff) + 8)
-        return k >= 0 and k <= s and e <= k + len(aff)
+    def _view(self, pi: int, rels: list[Relation]) -> tuple:
+        """What :meth:`candidates` needs of a paragraph's relations, computed once per relations list:
+        (rels, spans that make a figure part of a source's own description (the source, an appositive
+        holding the speaker's affiliation), [(relation, contents, source start, source end, is a
+        quotation)] sorted by (size, -cue_start) (stable, so any subset keeps that order))."""
+        got = self._views.get(pi)
+        if got is not None and got[0] is rels:
+            return got
+        text = self.text
+        enclosing = []
+        for r in rels:
+            if r.source_start is not None:
+                enclosing.append((r.source_start, r.source_end))
+        for r in rels:
+            # the speaker's affiliation written right after the source ("Mehdi Hajian, the spokesman of …")
+            if r.source_end is None or r.speaker.affiliation is None:
+                continue
+            aff = r.speaker.affiliation
+            k = text.find(aff, r.source_end, r.source_end + len(aff) + 8)
+            if k >= 0:
+                enclosing.append((k, k + len(aff)))
+        order = sorted(rels, key=lambda r: (r.size(), -r.cue_start))
+        ordered = [(r, r.contents, r.source_start, r.source_end, r.mode in ("quote", "continuation")) for r in order]
+        got = self._views[pi] = (rels, enclosing, ordered)
+        return got
 
     def _contains_cue(self, outer: Relation, inner: Relation) -> bool:
         left = inner.source_start if inner.source_start is not None else inner.cue_start
@@ -1800,9 +1836,7 @@ class AttributionEngine:
         return sp
 
     def _cand(self, r: Relation, sp: Speaker, role: str) -> SpeakerCandidate:
-        rule = {"say": "reported speech", "according": "according to", "participle": "reported speech",
-                "quote": "quotation", "relay": "relay", "poll": "poll/report", "continuation": "quotation continues",
-                "passive": "passive with agent"}.get(r.mode, r.mode)
+        rule = _RULES.get(r.mode, r.mode)
         kind = sp.kind if sp.name is not None else "document"
         if kind not in ("person", "organisation", "outlet", "anonymous", "document"):
             kind = guess_kind(sp.name or "", "")
