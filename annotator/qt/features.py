@@ -19,9 +19,9 @@ MODULES = (review, merge_ui, agreement_view, export_ui)
 def install_all(window) -> None:
     """Install every feature on ``window`` (idempotent).
 
-    The window restores its saved layout before these docks exist; the saved layout is
-    applied again here so the Review, Merge review and Agreement docks come back where the
-    user left them.
+    A window that installs them while it is being built restores its saved layout afterwards
+    itself; on a window already built (``window.ready()``), the saved layout is applied again
+    here so the Review, Merge review and Agreement docks come back where the user left them.
     """
     from PySide6.QtCore import QByteArray
 
@@ -29,6 +29,9 @@ def install_all(window) -> None:
 
     for mod in MODULES:
         mod.install(window)
+    ready = getattr(window, "ready", None)
+    if callable(ready) and not ready():
+        return  # the window restores its layout at the end of its build
     state = settings.value("window/state")
     if isinstance(state, QByteArray) and not state.isEmpty():
         window.restoreState(state)

@@ -113,6 +113,9 @@ class _Quiet:
     def __getattr__(self, name):
         return getattr(self._store, name)
 
+    def notify(self, *_args) -> None:
+        pass
+
     def _emit(self, *_args) -> None:
         pass
 
@@ -166,14 +169,28 @@ def _merge_done(window, job: Job, store) -> None:
         return
     if report.changed:
         window.undo_stack.clear()
-        # the events merge_files would have sent, now on the UI thread
-        for table in ("documents", "speakers", "figures", "attributions", "comments", "relations", "conflicts"):
-            store._emit(table, "reload", report)
+        _announce_reload(window, store, report)
     panel = window.findChild(MergePanel, "mergePanel")
     if panel is not None:
         panel.remember(report)
         panel.refresh()
     show_merge_report(window, report)
+
+
+def _announce_reload(window, store, report) -> None:
+    """Tell the window's listeners, on the UI thread, that the file changed under them.
+
+    merge_files would send one ``(table, "reload")`` per table from the worker thread; every
+    listener in the app (document state, models, panels) reloads everything on any
+    "reload", and one reload of a 10,000-figure document costs about a second, so one event
+    is sent: "documents" when the merge added documents (the window refills its document
+    list), else "figures".
+    """
+    table = "documents" if report.added.get("documents") else "figures"
+    store.notify(table, "reload", report)
+    refresh = getattr(getattr(window, "speakers", None), "refresh_details", None)
+    if callable(refresh) and (report.added.get("speakers") or report.updated.get("speakers")):
+        refresh()
 
 
 def show_merge_report(window, report) -> "MergeReportDialog":
