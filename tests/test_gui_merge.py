@@ -78,7 +78,10 @@ def test_merge_report_counts_and_the_review_lists(win, qtbot, checkers):
     base, bita, ali = checkers
     inputs_before = {p: dump(p) for p in (bita, ali)}
     n_before = len(win.state.figures)
+    heard = []  # the window's listeners must only hear the store on the UI thread
+    win.store.subscribe(lambda table, op, _rec: heard.append((table, op, threading.current_thread().name)))
     dlg = merged(qtbot, win, [bita, ali])
+    assert heard and {name for _t, _o, name in heard} == {threading.main_thread().name}
 
     rep = dlg.report
     assert rep.added["figures"] == 5  # Bita's 1500 and 15%, Ali's three

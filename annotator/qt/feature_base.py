@@ -166,7 +166,6 @@ class WindowLink(QObject):
     documentChanged = Signal(object)  # a Change of the current document
     documentReset = Signal()  # another document (or file) is shown, or it was reloaded
     currentFigureChanged = Signal(object)  # figure id or None
-    conflictsChanged = Signal()  # a conflict was resolved or reopened (the store has no event for it)
 
     NAME = "featureLink"
 

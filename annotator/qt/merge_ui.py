@@ -262,11 +262,12 @@ def resolve(window, conflict_id: str, choice: str, edited: dict | None = None) -
         window.status("This conflict has already been resolved.")
         return False
     how = {"local": "keep mine", "incoming": "take theirs", "edited": "edited"}[choice]
-    link = WindowLink.of(window)
+    store = window.store
     what = TABLE_SINGULAR.get(c.table, c.table)
-    ok = run_command(window, ResolveConflict(window.store, c, choice, edited,
+    # the conflicts table has no change events of its own: tell every listener (panels, summary)
+    ok = run_command(window, ResolveConflict(store, c, choice, edited,
                                              f"conflict on {what} “{short(c.label)}”: {how}",
-                                             link.conflictsChanged.emit))
+                                             lambda: store.notify("conflicts", "update", c.id)))
     if ok:
         window.status(f"Conflict on {what} “{short(c.label)}” resolved ({how}).")
     return ok
@@ -678,7 +679,6 @@ class MergePanel(QWidget):
         self._timer.setInterval(80)
         self._timer.timeout.connect(self.refresh)
         link.documentReset.connect(self._timer.start)
-        link.conflictsChanged.connect(self.refresh)
         link.storeEvent.connect(self._store_event)
         self.refresh()
 
@@ -808,6 +808,8 @@ class MergePanel(QWidget):
     def _store_event(self, table: str, op: str, rec) -> None:
         if op == "reload":
             self._timer.start()  # several tables reload after a merge: once for all
+        elif table == "conflicts":
+            self.refresh()
         elif table == "figures" and (getattr(rec, "flags", None) or getattr(rec, "id", None) in self._flagged):
             self.refresh()
 
