@@ -32,7 +32,7 @@ from annotator.core.model import RECORD_TYPES
 from annotator.qt import commands, dialogs, settings
 from annotator.qt.actions import ActionSpec
 from annotator.qt.feature_base import Job, WindowLink, ensure_actions, move_before, need_store, register_specs, \
-    run_command
+    run_command, worker_store
 
 EXPORT_MENU = "File/E&xport"
 IMPORT_MENU = "File/&Import"
@@ -224,8 +224,14 @@ def apply_export(window, fmt_name: str, path, all_documents: bool = False, passw
 
         return run_export(store, fmt_name, path, document_id=doc_id, settings=options)
 
+    def run_in_worker(progress=None, cancel=None):
+        from annotator.core.exports import run_export
+
+        with worker_store(store, readonly=True) as own:  # its own read-only connection
+            return run_export(own or store, fmt_name, path, document_id=doc_id, settings=options)
+
     if fmt_name in SLOW_FORMATS:
-        job = Job(window, run, "Exporting", f"Writing {Path(path).name}…", cancellable=False,
+        job = Job(window, run_in_worker, "Exporting", f"Writing {Path(path).name}…", cancellable=False,
                   object_name="exportProgress")
         job.finished.connect(lambda j: _export_done(window, fmt_name, path, all_documents, j.result, j.error))
         return job.start()

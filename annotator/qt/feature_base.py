@@ -19,10 +19,12 @@ inside functions.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -283,6 +285,23 @@ def short(text: str, n: int = 40) -> str:
 # --------------------------------------------------------------------------- background work
 
 
+@contextlib.contextmanager
+def worker_store(store, readonly: bool = False):
+    """The annotation file opened again, on its own connection, for a worker thread (None for an
+    in-memory store). The window's connection keeps reading the last committed state meanwhile,
+    and an edit made on it cannot slip into the worker's transaction: it waits for the commit."""
+    from annotator.core.store import AnnotationStore
+
+    if str(store.path) == ":memory:" or not Path(store.path).exists():
+        yield None
+        return
+    other = AnnotationStore.open(store.path, author=store.author, create=False, readonly=readonly)
+    try:
+        yield other
+    finally:
+        other.close()
+
+
 class _Thread(QThread):
     progressed = Signal(int, int, str)
 
@@ -378,4 +397,4 @@ class Job(QObject):
 
 
 __all__ = ["Job", "WindowLink", "add_dock", "ensure_actions", "local_time", "move_before", "move_menu_before",
-           "need_store", "register_specs", "run_command", "short", "show_dock"]
+           "need_store", "register_specs", "run_command", "short", "show_dock", "worker_store"]

@@ -2,7 +2,8 @@
 
 * :func:`ask_merge_paths` (file dialog, several files) and :func:`apply_merge` (runs
   :func:`annotator.core.merge.merge_files` in a worker thread with progress and Cancel,
-  then shows the report). A merge is one transaction: cancelled or refused, nothing changed.
+  through its own connection to the file, then reloads the views and shows the report). A
+  merge is one transaction: cancelled or refused, nothing changed.
 * :class:`MergeReportDialog`: what came in (added, updated, in conflict, kept yours), the
   documents recognised as other versions, orphans, figures whose digits changed, and the
   speakers that may be one person (merge one group, or leave them apart).
@@ -30,7 +31,7 @@ from annotator.core.model import Attribution, Figure, Speaker
 from annotator.qt import commands, dialogs
 from annotator.qt.actions import ActionSpec
 from annotator.qt.feature_base import Job, WindowLink, add_dock, ensure_actions, move_before, need_store, \
-    register_specs, run_command, short, show_dock
+    register_specs, run_command, short, show_dock, worker_store
 
 SPECS = [
     ActionSpec("merge_files", "&Merge colleagues' files…", ("Ctrl+Alt+M",),
@@ -104,7 +105,7 @@ class ChangeFigure(commands.StoreCommand):
 
 
 class _Quiet:
-    """The store as the worker thread sees it: same file and connection, but its change
+    """An in-memory store as the worker thread sees it: same connection, but its change
     events are held back (the window's listeners must run on the UI thread)."""
 
     def __init__(self, store):
@@ -141,7 +142,8 @@ def apply_merge(window, paths) -> Job | None:
     def work(progress, cancel):
         from annotator.core.merge import merge_files
 
-        return merge_files(quiet, paths, progress=progress, cancel=cancel)
+        with worker_store(store) as target:
+            return merge_files(target or quiet, paths, progress=progress, cancel=cancel)
 
     n = len(paths)
     job = Job(window, work, "Merging", f"Merging {n} file{'s' if n != 1 else ''} into {store.path.name}…",
