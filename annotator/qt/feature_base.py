@@ -105,15 +105,21 @@ def ensure_actions(window, specs: list[actions_mod.ActionSpec]) -> dict[str, QAc
     return out
 
 
-def move_before(menu: QMenu, items: list, before: QAction | None, separator: bool = True) -> None:
-    """Move ``items`` (QActions, or QMenus as submenus) in ``menu`` before ``before`` (the end
-    when None), in the given order, followed by a separator."""
-    for it in items:
-        act = it.menuAction() if isinstance(it, QMenu) else it
+def move_before(menu: QMenu, items: list, before: QAction | None) -> None:
+    """Move ``items`` (QActions, or QMenus as submenus) in ``menu`` to the end of the group just
+    above ``before`` (e.g. File ▸ Save a copy…, then Merge…, Import, Export, then the separator
+    above Preferences); at the end of the menu when ``before`` is None."""
+    acts = [it.menuAction() if isinstance(it, QMenu) else it for it in items]
+    for act in acts:
         menu.removeAction(act)
-        menu.insertAction(before, act)
-    if separator and before is not None:
-        menu.insertSeparator(before)
+    anchor = before
+    if before is not None:
+        listed = menu.actions()
+        i = listed.index(before) if before in listed else -1
+        if i > 0 and listed[i - 1].isSeparator():
+            anchor = listed[i - 1]
+    for act in acts:
+        menu.insertAction(anchor, act)
 
 
 def move_menu_before(window, menu: QMenu, before_key: str) -> None:
