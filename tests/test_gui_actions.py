@@ -129,3 +129,83 @@ def test_start_up_imports_no_pymupdf_and_main_py_runs(tmp_path):
     main = subprocess.run([sys.executable, "main.py", "--version"], capture_output=True, text=True, timeout=60,
                           cwd=str(SAMPLE_ARTICLE.parent.parent))
     assert main.returncode == 0 and "annotator" in main.stdout
+
+
+# --------------------------------------------------------------------------- the app's window (run_gui)
+
+
+@pytest.fixture
+def app_window(qtbot):
+    """The main window exactly as ``run_gui`` builds it: deferred, with every feature installed."""
+    from annotator.qt import app as app_module
+
+    w = app_module.make_window(deferred=True)
+    qtbot.addWidget(w)
+    assert not w.ready()  # only the first frame so far
+    w.show()
+    qtbot.waitUntil(w.ready, timeout=10000)
+    return w
+
+
+def _window_shortcuts(w) -> dict[str, list[str]]:
+    """Key -> names of the window-wide actions it triggers (every QAction of the window, not only
+    those the window made itself)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction
+
+    keys: dict[str, list[str]] = {}
+    for a in w.findChildren(QAction):
+        if a.shortcutContext() == Qt.ShortcutContext.WidgetShortcut:
+            continue
+        for k in a.shortcuts():
+            keys.setdefault(k.toString(QKeySequence.SequenceFormat.PortableText), []).append(a.objectName())
+    return keys
+
+
+def test_the_app_window_has_every_feature_and_unique_shortcuts(app_window, qtbot):
+    w = app_window
+    names = {a.objectName() for a in w.actions}
+    for name in ("find_figures", "accept_suggestion", "show_checks", "new_relation", "show_provenance",
+                 "merge_files", "show_merge_review", "export_csv", "import_w3c", "review_accepted", "show_review",
+                 "show_agreement", "next_page", "go_to_page", "rotate_right", "fit_width"):
+        assert name in names, name
+    menu_text = {m.title().replace("&", "") for m in w.menus.values()}
+    assert {"Review", "Export", "Checks", "Pages"} <= menu_text
+    assert w.menuBar().actions()[-1].text().replace("&", "") == "Help"  # Help stays last
+    # every window-wide shortcut triggers one action only
+    clashes = {k: v for k, v in _window_shortcuts(w).items() if len(v) > 1}
+    assert not clashes
+    # Help ▸ Keyboard shortcuts lists the features' actions too
+    rows = shortcut_rows(w.actions)
+    assert len(rows) == len(list(w.actions))
+    listed = {r[1] for r in rows}
+    assert {"Find figures", "Merge colleagues' files", "Review panel", "Next page", "Go to page"} <= listed
+    dlg = w.show_shortcuts()
+    qtbot.addWidget(dlg)
+    assert dlg.table.rowCount() == len(rows)
+    # the docks of the features are there, the default layout is not cluttered: the right side holds
+    # the figure editor and the speakers, the bottom the figures list; the rest is tabbed or hidden
+    from PySide6.QtWidgets import QDockWidget
+
+    docks = {d.objectName(): d for d in w.findChildren(QDockWidget)}
+    assert {"figureDock", "speakersDock", "figuresDock", "checksDock"} <= set(docks)
+    visible = [n for n, d in docks.items() if d.isVisible() and not w.tabifiedDockWidgets(d)]
+    assert set(visible) <= {"figureDock", "speakersDock", "figuresDock"}
+
+
+def test_the_app_window_opens_the_sample_after_its_first_frame(qtbot, sample_path, monkeypatch):
+    from annotator.qt import app as app_module
+
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    made = []
+    real = app_module.make_window
+    monkeypatch.setattr(app_module, "make_window", lambda deferred=False: made.append(real(deferred)) or made[-1])
+    assert app_module.run_gui([]) == 0
+    [w] = made
+    qtbot.addWidget(w)
+    # the first frame holds the sample's text already (read before the rest of the window is built)
+    assert w.reader.text == sample_path.read_text(encoding="utf-8")
+    qtbot.waitUntil(lambda: w.ready() and w.state is not None and not w.is_loading(), timeout=10000)
+    assert w.state.text == w.reader.text
+    assert w.actions.find_figures.isEnabled()
+    w.close()

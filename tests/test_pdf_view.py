@@ -616,3 +616,38 @@ def test_background_rendering_can_be_forced_and_turned_off(view, qtbot):
     view.go_to_page(5)
     _settle(qtbot)
     assert 5 in {r[0] for r in src.renders}
+
+
+# --------------------------------------------------------------------------- first fit (QA: PDFs opened on page 3)
+
+
+def test_a_document_set_while_hidden_opens_on_the_top_of_page_1(qtbot, pdf_bytes):
+    # the window sets the source while the view is still hidden and tiny (98x28 viewport):
+    # fit-width then gives a tiny zoom; the first real resize must not keep the centre of that
+    # tiny layout (which lies pages further down) but the top of page 1
+    src = open_pdf(pdf_bytes, name="test.pdf")
+    v = PdfView()
+    qtbot.addWidget(v)
+    v.resize(100, 30)
+    v.set_source(src)
+    v.show()
+    qtbot.waitExposed(v)
+    v.resize(900, 700)
+    _settle(qtbot)
+    assert v.current_page() == 0
+    top = v.map_from_page(0, QPointF(0, 0))
+    assert 0 <= top.y() <= 40, top  # the top edge of page 1 is on screen
+    width = v.map_from_page(0, QPointF(595, 0)).x() - top.x()
+    assert v.viewport().width() - 60 <= width <= v.viewport().width()  # fitted to the real width
+    v.set_source(None)
+    src.close()
+
+
+def test_resizing_a_fitted_view_keeps_the_page_top_in_view(view, qtbot):
+    view.fit_width()
+    view.go_to_page(4)
+    _settle(qtbot)
+    view.resize(900, 700)
+    _settle(qtbot)
+    assert view.current_page() == 4
+    assert 0 <= view.map_from_page(4, QPointF(0, 0)).y() <= 40

@@ -7,13 +7,20 @@ import sys
 from annotator import SAMPLE_ARTICLE
 
 
+def make_window(deferred: bool = False):
+    """The main window as the app builds it: with every feature installed (suggestions, checks,
+    provenance, review, merge, agreement, export) and their actions in the menus and in
+    Help ▸ Keyboard shortcuts. ``deferred``: see :class:`~annotator.qt.main_window.MainWindow`."""
+    from annotator.qt.main_window import MainWindow
+
+    return MainWindow(deferred=deferred, features=True)
+
+
 def run_gui(argv: list[str] | None = None) -> int:
     """Start the app; open FILE arguments (documents or ``.annot`` files) or, with none, the sample article."""
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from annotator.qt import dialogs, settings
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt import settings
 
     argv = list(sys.argv[1:] if argv is None else argv)
     files = [a for a in argv if not a.startswith("-")]
@@ -22,11 +29,17 @@ def run_gui(argv: list[str] | None = None) -> int:
     app.setOrganizationName(settings.ORG)
     app.setApplicationName(settings.APP)
     app.setApplicationDisplayName("annotator")
-    dialogs.ensure_author(None)
-    win = MainWindow()
+    if not settings.author():
+        from annotator.qt import dialogs
+
+        dialogs.ensure_author(None)
+    # the first frame (menu bar, reader) is painted before the rest of the window is built and
+    # before anything is loaded; a small text file (the sample) is in that frame already
+    win = make_window(deferred=True)
+    paths = files or [SAMPLE_ARTICLE]
+    win.preview_path(paths[0])
+    win.when_ready(lambda: win.open_paths(paths))
     win.show()
-    # the window paints first; the document loads right after, off the UI thread
-    QTimer.singleShot(0, lambda: win.open_paths(files or [SAMPLE_ARTICLE]))
     return app.exec()
 
 

@@ -30,13 +30,32 @@ ANNOT_FILTER = "Annotation files (*.annot)"
 # --------------------------------------------------------------------------- messages
 
 
+#: messages are at least this wide (and as wide as their title), so a title is never cut ("Cannot ope…")
+MESSAGE_MIN_WIDTH = 420
+
+
+def message_box(parent: QWidget | None, icon, title: str, message: str) -> QMessageBox:
+    """A message box wide enough for its title and a readable line of its message."""
+    from PySide6.QtWidgets import QSizePolicy, QSpacerItem
+
+    box = QMessageBox(icon, title, message, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    title_w = box.fontMetrics().horizontalAdvance(title) + 140  # the title bar's buttons and margins
+    width = max(MESSAGE_MIN_WIDTH, min(title_w, 900))
+    # QMessageBox sizes itself from its label: a spacer in its grid sets the least width
+    lay = box.layout()
+    lay.addItem(QSpacerItem(width, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding),
+                lay.rowCount(), 0, 1, lay.columnCount())
+    return box
+
+
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
     """A modal error message (tests replace this to capture the message)."""
-    QMessageBox.warning(parent, title, message)
+    message_box(parent, QMessageBox.Icon.Warning, title, message).exec()
 
 
 def show_info(parent: QWidget | None, title: str, message: str) -> None:
-    QMessageBox.information(parent, title, message)
+    message_box(parent, QMessageBox.Icon.Information, title, message).exec()
 
 
 # --------------------------------------------------------------------------- author
@@ -97,6 +116,12 @@ def ask_password(parent: QWidget | None, name: str, wrong: bool) -> str | None:
             else f"“{name}” is protected by a password. Enter it to open the document:")
     pw, ok = QInputDialog.getText(parent, "Password required", text, QLineEdit.EchoMode.Password)
     return pw if ok else None
+
+
+def ask_page(parent: QWidget | None, current: int, count: int) -> int | None:
+    """A page number (1-based) to go to, or None when cancelled."""
+    n, ok = QInputDialog.getInt(parent, "Go to page", f"Page (1–{count}):", current, 1, max(1, count), 1)
+    return n if ok else None
 
 
 # --------------------------------------------------------------------------- speakers

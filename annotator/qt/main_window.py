@@ -8,6 +8,13 @@ an edit themselves.
 Central area: a QStackedWidget holding the article reader and, for page-based documents,
 the PDF view from ``annotator.qt.pdf_view`` (imported on first use; see views.py for the
 interface both views share).
+
+Start-up (``MainWindow(deferred=True)``, as :func:`annotator.qt.app.run_gui` builds it): the
+first frame holds the menu bar, the empty docks and the reader (with the text of a small text
+file given to :meth:`MainWindow.preview_path`); everything else (actions, panels, toolbar,
+status bar, the feature modules) is imported and built right after that frame is painted.
+:meth:`MainWindow.ready` and the ``built`` signal tell when. Built without ``deferred`` (the
+tests, scripts), the window is complete when the constructor returns.
 """
 
 from __future__ import annotations
@@ -16,27 +23,70 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QUndoStack
-from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QFrame, QLabel, QMainWindow, QMenu, \
-    QProgressDialog, QScrollArea, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
-from annotator import __version__
-from annotator.core.errors import Cancelled, PasswordRequired, UserError
-from annotator.core.model import ATTRIBUTION_ROLES, VERDICTS, Attribution, Figure, Speaker
-from annotator.qt import commands, dialogs, settings
-from annotator.qt.actions import Actions, shortcut_rows
-from annotator.qt.highlights import HighlightSource
-from annotator.qt.loading import LoadJob
-from annotator.qt.models import StoreEvents
-from annotator.qt.panels import FigureEditor, FiguresPanel, FindBar, NoticeBar, SpeakersPanel
+from annotator.qt import settings
 from annotator.qt.reader import ReaderView
-from annotator.qt.state import Change, DocumentState
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+    from annotator.core.model import Figure
     from annotator.core.store import AnnotationStore
+    from annotator.qt.state import Change, DocumentState
 
 log = logging.getLogger(__name__)
+
+#: the top-level menus, in the menu bar's order (the feature modules add theirs before Help)
+TOP_MENUS = ("File", "Edit", "Figure", "Speakers", "View", "Help")
+#: the first window on a screen: this share of the available area, at most this size
+FIRST_SIZE_SHARE = 0.9
+FIRST_SIZE_MAX = (1400, 900)
+#: a text file this small is shown in the first frame (read in the UI thread, before the loader)
+PREVIEW_MAX_BYTES = 512 * 1024
+NO_DOCUMENT_HINT = "Open a document or an annotation file (Ctrl+O), or drop one here."
+
+
+def _import_rest() -> None:
+    """Import what the first frame does not need into this module (after the first paint when the
+    window is built deferred). Every method using these names runs after the build."""
+    global __version__, Cancelled, PasswordRequired, UserError, ATTRIBUTION_ROLES, VERDICTS, Attribution
+    global Figure, Speaker, commands, dialogs, Actions, shortcut_rows, HighlightSource, LoadJob, StoreEvents
+    global FigureEditor, FiguresPanel, FindBar, NoticeBar, SpeakersPanel, QByteArray, QAction, QGuiApplication
+    global QUndoStack, QComboBox, QFrame, QLabel, QProgressDialog, QScrollArea, QToolBar, QApplication, Qt
+    if "StoreEvents" in globals():
+        return
+    from PySide6.QtCore import QByteArray, Qt  # the Qt namespace costs ~30 ms: not before the first paint
+    from PySide6.QtGui import QAction, QGuiApplication, QUndoStack
+    from PySide6.QtWidgets import QApplication, QComboBox, QFrame, QLabel, QProgressDialog, QScrollArea, QToolBar
+
+    from annotator import __version__
+    from annotator.core.errors import Cancelled, PasswordRequired, UserError
+    from annotator.core.model import ATTRIBUTION_ROLES, VERDICTS, Attribution, Figure, Speaker
+    from annotator.qt import commands, dialogs
+    from annotator.qt.actions import Actions, shortcut_rows
+    from annotator.qt.highlights import HighlightSource
+    from annotator.qt.loading import LoadJob
+    from annotator.qt.models import StoreEvents
+    from annotator.qt.panels import FigureEditor, FiguresPanel, FindBar, NoticeBar, SpeakersPanel
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, right after the first frame of a widget was painted."""
+
+    def __init__(self, widget: QWidget, then):
+        super().__init__(widget)
+        self._then = then
+        self._widget = widget
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, then)  # after the rest of this frame
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -45,49 +95,95 @@ class MainWindow(QMainWindow):
     #: an open failed or was cancelled (the message shown)
     openFailed = Signal(str)
 
-    def __init__(self, parent=None):
+    #: the window is complete (actions, panels, features): see :meth:`ready`
+    built = Signal()
+
+    def __init__(self, parent=None, *, deferred: bool = False, features: bool = False):
+        """``deferred``: build only the first frame now and the rest after it is painted (start-up);
+        ``features``: install the feature modules (suggestions, checks, provenance, review, merge,
+        agreement, export) as the app does."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("annotator")
         self.store: AnnotationStore | None = None
-        self.events: StoreEvents | None = None
+        self.events = None
         self.doc_id: str | None = None
         self.current_figure_id: str | None = None
         self.me = settings.author()
-        self._job: LoadJob | None = None
-        self._progress: QProgressDialog | None = None
+        self._job = None
+        self._progress = None
         self._queue: list[tuple[Path, str, str | None]] = []
         self._deferred = False  # a loaded document waits for its annotation file to open
         self._closed = False
         self._passwords: dict[str, str] = {}  # sha256 -> password, for this session only
+        self._with_features = features
+        self._built = False
+        self._when_built: list = []
+        self._page_notices = True  # per-page "no text layer" notices (until the user dismisses one)
         self.pdf_view = None
+        self.empty_page = None
 
-        self.undo_stack = QUndoStack(self)
-        commands.on_error = self._command_failed
-        self.actions = Actions(self)
-
-        # central area: notice bar, the document views, the find bar
-        self.notice = NoticeBar(self)
+        # the first frame: menu bar, the document views (reader), the docks' frames
         self.views = QStackedWidget(self)
         self.views.setObjectName("documentViews")
         self.reader = ReaderView(self.views)
         self.views.addWidget(self.reader)
         self.view = self.reader
-        self.find_bar = FindBar(self, self)
         central = QWidget(self)
-        lay = QVBoxLayout(central)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.setSpacing(0)
-        lay.addWidget(self.notice)
-        lay.addWidget(self.views, 1)
-        lay.addWidget(self.find_bar)
+        self._central_layout = QVBoxLayout(central)
+        self._central_layout.setContentsMargins(0, 0, 0, 0)
+        self._central_layout.setSpacing(0)
+        self._central_layout.addWidget(self.views, 1)
         self.setCentralWidget(central)
+        self.menus: dict[str, QMenu] = {}
+        for name in TOP_MENUS:
+            m = QMenu(name, self)
+            m.setObjectName("menu" + name)
+            self.menuBar().addMenu(m)
+            self.menus[name] = m
+        self.setAcceptDrops(True)
+        self._size_to_screen()
+        if deferred:
+            # the docks, toolbar and status bar come after the first frame: keep their room free, so
+            # the text does not move when they arrive
+            fm = self.fontMetrics()
+            self._central_layout.setContentsMargins(0, fm.height() + 18, self._right_dock_width(),
+                                                    self._bottom_dock_height() + fm.height() + 10)
+            _FirstPaint(self, self._build_rest)  # a paint pass starts with the window itself
+        else:
+            self._build_rest()
+
+    def _build_rest(self) -> None:
+        """Everything but the first frame: actions and menus, panels, toolbar, status bar, features."""
+        if self._built:
+            return
+        _import_rest()
+        if self._with_features:
+            # importing them registers their actions: the menus and the shortcut list include them
+            from annotator.qt import factcheck_features, features
+
+            factcheck_features.register_actions()
+        self.undo_stack = QUndoStack(self)
+        commands.on_error = self._command_failed
+        self.actions = Actions(self)
+
+        self.notice = NoticeBar(self)
+        self.notice.dismissed.connect(self._notice_dismissed)
+        self.find_bar = FindBar(self, self)
+        self._central_layout.insertWidget(0, self.notice)
+        self._central_layout.addWidget(self.find_bar)
 
         self.highlights = HighlightSource(self)
         self.highlights.changed.connect(self._highlights_changed)
         self._connect_view(self.reader)
 
-        # docks
+        self.reader.finish_setup()
+        self._central_layout.setContentsMargins(0, 0, 0, 0)
+        self.editor_dock = self._dock("Figure", "figureDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.speakers_dock = self._dock("Speakers", "speakersDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.figures_dock = self._dock("Figures", "figuresDock", Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.splitDockWidget(self.editor_dock, self.speakers_dock, Qt.Orientation.Vertical)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.editor = FigureEditor(self)
         self.speakers = SpeakersPanel(self)
         self.figures = FiguresPanel(self)
@@ -98,40 +194,107 @@ class MainWindow(QMainWindow):
         editor_scroll.setWidgetResizable(True)
         editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
         editor_scroll.setWidget(self.editor)
-        self.editor_dock = self._dock("Figure", editor_scroll, "figureDock", Qt.DockWidgetArea.RightDockWidgetArea)
-        self.speakers_dock = self._dock("Speakers", self.speakers, "speakersDock",
-                                        Qt.DockWidgetArea.RightDockWidgetArea)
-        self.figures_dock = self._dock("Figures", self.figures, "figuresDock", Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.splitDockWidget(self.editor_dock, self.speakers_dock, Qt.Orientation.Vertical)
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.editor_dock, self.speakers_dock], [560, 340], Qt.Orientation.Vertical)
-        self.resizeDocks([self.editor_dock], [440], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.figures_dock], [210], Qt.Orientation.Vertical)
+        self.editor_dock.setWidget(editor_scroll)
+        self.speakers_dock.setWidget(self.speakers)
+        self.figures_dock.setWidget(self.figures)
 
         self._build_menus()
         self._build_toolbar()
         self._build_statusbar()
         self._connect_actions()
-        self.setAcceptDrops(True)
-        self.resize(1400, 900)
+        if self._with_features:
+            features.install_all(self)
+            factcheck_features.install_all(self)
+        self._default_dock_sizes()
         self._restore_window_state()
         self._update_enabled()
+        self._update_no_document()
+        self._built = True
+        self.built.emit()
+        pending, self._when_built = self._when_built, []
+        for fn in pending:
+            fn()
+
+    def ready(self) -> bool:
+        """Whether the whole window is built (always, unless built ``deferred`` and not painted yet)."""
+        return self._built
+
+    def when_ready(self, fn) -> None:
+        """Call ``fn`` once the window is built (at once when it is)."""
+        if self._built:
+            fn()
+        else:
+            self._when_built.append(fn)
+
+    def ensure_built(self) -> None:
+        """Build the rest now (a deferred window that is never shown, e.g. in a script)."""
+        self._build_rest()
+
+    def preview_path(self, path) -> bool:
+        """Show a small plain-text file in the reader at once (the first frame at start-up); the
+        loader reads it properly right after. False when the file is not one to preview."""
+        path = Path(path)
+        if path.suffix.lower() != ".txt":
+            return False
+        try:
+            if path.stat().st_size > PREVIEW_MAX_BYTES:
+                return False
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            return False
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if not text.strip():
+            return False
+        self.reader.show_preview(path.stem, path.name, text)
+        return True
+
+    def _size_to_screen(self) -> None:
+        """A first window that fits the screen; a saved geometry only when it fits too."""
+        screen = self.screen()
+        avail = screen.availableGeometry() if screen is not None else None
+        if avail is None or avail.isEmpty():
+            self.resize(*FIRST_SIZE_MAX)
+            return
+        w = min(FIRST_SIZE_MAX[0], int(avail.width() * FIRST_SIZE_SHARE))
+        h = min(FIRST_SIZE_MAX[1], int(avail.height() * FIRST_SIZE_SHARE))
+        self.resize(w, h)
+        self.move(avail.x() + (avail.width() - w) // 2, avail.y() + (avail.height() - h) // 2)
+        geo = settings.value("window/geometry")
+        if geo is not None and hasattr(geo, "isEmpty") and not geo.isEmpty():
+            before = self.geometry()
+            self.restoreGeometry(geo)
+            fits = avail.contains(self.frameGeometry()) or (
+                self.width() <= avail.width() and self.height() <= avail.height() + 1)
+            if not fits and not self.isMaximized():
+                self.setGeometry(before)
 
     # ------------------------------------------------------------------ construction
 
-    def _dock(self, title: str, widget: QWidget, name: str, area) -> QDockWidget:
+    def _dock(self, title: str, name: str, area) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable |
                          QDockWidget.DockWidgetFeature.DockWidgetClosable |
                          QDockWidget.DockWidgetFeature.DockWidgetFloatable)
         self.addDockWidget(area, dock)
         return dock
 
+    def _right_dock_width(self) -> int:
+        return max(300, min(440, self.width() // 3))
+
+    def _bottom_dock_height(self) -> int:
+        return max(140, min(220, self.height() // 4))
+
+    def _default_dock_sizes(self) -> None:
+        """The right docks take about a third of the window, the figures list a quarter of its
+        height; the user's own layout is restored over this."""
+        self.resizeDocks([self.editor_dock], [self._right_dock_width()], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.editor_dock, self.speakers_dock], [3, 2], Qt.Orientation.Vertical)
+        self.resizeDocks([self.figures_dock], [self._bottom_dock_height()], Qt.Orientation.Vertical)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        menus: dict[str, QMenu] = {}
+        menus: dict[str, QMenu] = self.menus  # the top-level menus of the first frame
         last_group: dict[str, int] = {}
         for spec in self.actions.specs:
             path = spec.menu.split("/")
@@ -143,7 +306,7 @@ class MainWindow(QMainWindow):
                     m = QMenu(part, self)
                     m.setObjectName("menu" + part.replace("&", "").replace(" ", ""))
                     if parent_menu is None:
-                        bar.addMenu(m)
+                        bar.insertMenu(menus["Help"].menuAction(), m)  # Help stays last
                     else:
                         parent_menu.addMenu(m)
                     menus[key] = m
@@ -187,10 +350,19 @@ class MainWindow(QMainWindow):
         self.counts_label.setObjectName("countsLabel")
         self.author_label = QLabel(self)
         self.author_label.setObjectName("authorLabel")
+        self.page_label = QLabel(self)
+        self.page_label.setObjectName("pageLabel")
+        self.page_label.setToolTip("Current page / pages (View ▸ Pages ▸ Go to page…, Ctrl+J)")
+        self.zoom_label = QLabel(self)
+        self.zoom_label.setObjectName("zoomLabel")
+        self.zoom_label.setToolTip("Zoom (Ctrl++ / Ctrl+-; Ctrl+0 actual size; W fit width for pages)")
+        sb.addPermanentWidget(self.page_label)
+        sb.addPermanentWidget(self.zoom_label)
         sb.addPermanentWidget(self.counts_label)
         sb.addPermanentWidget(self.file_label)
         sb.addPermanentWidget(self.author_label)
         self._update_status()
+        self._update_view_status()
 
     def _connect_actions(self) -> None:
         a = self.actions
@@ -238,9 +410,17 @@ class MainWindow(QMainWindow):
             dock.visibilityChanged.connect(lambda vis, act=act, dock=dock: act.setChecked(not dock.isHidden()))
         a.focus_figures.triggered.connect(self._focus_figures)
         a.focus_document.triggered.connect(self.focus_document)
-        a.zoom_in.triggered.connect(lambda: self.view.zoom(1))
-        a.zoom_out.triggered.connect(lambda: self.view.zoom(-1))
-        a.zoom_reset.triggered.connect(lambda: self.view.zoom(0))
+        a.zoom_in.triggered.connect(lambda: self._zoom(1))
+        a.zoom_out.triggered.connect(lambda: self._zoom(-1))
+        a.zoom_reset.triggered.connect(self.actual_size)
+        a.fit_width.triggered.connect(self.fit_width)
+        a.next_page.triggered.connect(lambda: self._pages("next_page"))
+        a.previous_page.triggered.connect(lambda: self._pages("previous_page"))
+        a.first_page.triggered.connect(lambda: self._pages("first_page"))
+        a.last_page.triggered.connect(lambda: self._pages("last_page"))
+        a.go_to_page.triggered.connect(self.go_to_page_dialog)
+        a.rotate_left.triggered.connect(lambda: self.rotate_view(-90))
+        a.rotate_right.triggered.connect(lambda: self.rotate_view(90))
         a.next_document.triggered.connect(lambda: self._step_document(1))
         a.previous_document.triggered.connect(lambda: self._step_document(-1))
         a.shortcuts.triggered.connect(self.show_shortcuts)
@@ -262,6 +442,8 @@ class MainWindow(QMainWindow):
         return self.events.state if self.events is not None else None
 
     def _update_enabled(self) -> None:
+        if not self._built and not hasattr(self, "doc_combo"):
+            return
         has_doc = self.doc_id is not None
         for name in ("add_document", "save_copy", "mark_figure", "delete_figure", "next_figure", "previous_figure",
                      "edit_value", "edit_note", "new_speaker", "mark_evidence", "remove_attribution",
@@ -272,9 +454,116 @@ class MainWindow(QMainWindow):
         self.actions.next_document.setEnabled(n > 1)
         self.actions.previous_document.setEnabled(n > 1)
         self.doc_combo.setEnabled(n > 1)
+        self.speakers.set_store_open(self.store is not None)
+        self._update_view_actions()
+
+    def _is_paged(self) -> bool:
+        return self.pdf_view is not None and self.view is self.pdf_view and self.pdf_view.pdf.page_count() > 0
+
+    def _update_view_actions(self) -> None:
+        """Page actions only for a page-based document on screen (their keys then go to the reader)."""
+        paged = self._is_paged()
+        for name in ("next_page", "previous_page", "first_page", "last_page", "go_to_page", "rotate_left",
+                     "rotate_right", "fit_width"):
+            self.actions[name].setEnabled(paged)
+        has_view = self.view is not self.empty_page and (paged or bool(self.reader.text))
+        for name in ("zoom_in", "zoom_out", "zoom_reset"):
+            self.actions[name].setEnabled(has_view)
+        self._update_view_status()
+
+    def _update_view_status(self, *_args) -> None:
+        """The page indicator ("p. 3 / 352") and the zoom level in the status bar."""
+        if not hasattr(self, "page_label"):
+            return
+        if self._is_paged():
+            pdf = self.pdf_view.pdf
+            self.page_label.setText(f"p. {pdf.current_page() + 1} / {pdf.page_count()}")
+            self.page_label.show()
+            self.zoom_label.setText(f"{round(pdf.zoom_factor() * 100)}%")
+            self.zoom_label.show()
+        elif self.reader.text and self.view is self.reader:
+            self.page_label.hide()
+            self.zoom_label.setText(f"{round(self.reader.zoom_percent())}%")
+            self.zoom_label.show()
+        else:
+            self.page_label.hide()
+            self.zoom_label.hide()
+
+    # ------------------------------------------------------------------ zoom, pages
+
+    def _zoom(self, step: int) -> None:
+        self.view.zoom(step)
+        self._update_view_status()
+
+    def actual_size(self) -> None:
+        """Text at its normal size; pages at 100%."""
+        if self._is_paged():
+            self.pdf_view.pdf.set_zoom(1.0)
+        else:
+            self.view.zoom(0)
+        self._update_view_status()
+
+    def fit_width(self) -> None:
+        if self._is_paged():
+            self.pdf_view.pdf.fit_width()
+            self._update_view_status()
+
+    def _pages(self, method: str) -> None:
+        if self._is_paged():
+            getattr(self.pdf_view.pdf, method)()
+            self._update_view_status()
+
+    def go_to_page(self, number: int) -> None:
+        """Show page ``number`` (1-based, as the page indicator counts)."""
+        if self._is_paged():
+            self.pdf_view.pdf.go_to_page(number - 1)
+            self._update_view_status()
+
+    def go_to_page_dialog(self) -> None:
+        if not self._is_paged():
+            return
+        pdf = self.pdf_view.pdf
+        n = dialogs.ask_page(self, pdf.current_page() + 1, pdf.page_count())
+        if n is not None:
+            self.go_to_page(n)
+
+    def rotate_view(self, degrees: int) -> None:
+        """Turn the pages of the view (not the document) by ``degrees`` (multiples of 90)."""
+        if self._is_paged():
+            self.pdf_view.pdf.rotate_view(degrees)
+            turned = self.pdf_view.pdf.view_rotation()
+            self.status(f"Pages turned by {turned}°." if turned else "Pages upright again.")
+            self._update_view_status()
 
     def status(self, message: str, ms: int = 6000) -> None:
         self.statusBar().showMessage(message, ms)
+
+    def _notify(self, message: str) -> None:
+        """A message above the document (until dismissed or another document is shown)."""
+        self.notice.setProperty("pageNotice", False)
+        self.notice.show_message(message)
+
+    def _update_no_document(self) -> None:
+        """With no document: a hint in the central area instead of an empty reader."""
+        has_doc = self.store is not None and self.doc_id is not None
+        shown = self.views.currentWidget()
+        if has_doc or self.is_loading() or (shown is self.pdf_view and self.pdf_view is not None
+                                            and self.pdf_view.pdf.page_count() > 0) or \
+                (shown is self.reader and self.reader.text):
+            if shown is self.empty_page and self.empty_page is not None:
+                self.views.setCurrentWidget(self.view if self.view is not self.empty_page else self.reader)
+            return
+        if self.empty_page is None:
+            page = QLabel(NO_DOCUMENT_HINT, self.views)
+            page.setObjectName("noDocumentHint")
+            page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            page.setWordWrap(True)
+            page.setStyleSheet("#noDocumentHint { color: palette(placeholder-text); font-size: 13pt; "
+                               "background: palette(base); padding: 24px; }")
+            self.views.addWidget(page)
+            self.empty_page = page
+        self.views.setCurrentWidget(self.empty_page)
+        self.editor.show_figure(None)
 
     def _update_status(self) -> None:
         self.author_label.setText(f"You: {self.me or '—'}")
@@ -342,6 +631,8 @@ class MainWindow(QMainWindow):
         return self._job is not None or self._deferred or bool(self._queue)
 
     def _pump(self) -> None:
+        if not self._built:
+            self._build_rest()  # opening needs the whole window (a script opening before the first paint)
         while self._job is None and not self._deferred and self._queue:
             path, purpose, password = self._queue.pop(0)
             if purpose == "add" and self.store is None:
@@ -428,6 +719,7 @@ class MainWindow(QMainWindow):
         self.speakers.reset(None)
         self.editor.show_figure(None)
         self.notice.hide()
+        self._page_notices = True
         self._fill_documents()
         self._update_title()
         self._update_status()
@@ -476,6 +768,8 @@ class MainWindow(QMainWindow):
                 self.pdf_view.clear()
         finally:
             self._pump()
+            if not self.is_loading():
+                self._update_no_document()
 
     def _can_preview(self, job: LoadJob) -> bool:
         doc = job.document
@@ -525,9 +819,12 @@ class MainWindow(QMainWindow):
                 self.reader.clear()
         finally:
             self._pump()
+            if not self.is_loading():
+                self._update_no_document()
 
     def _fail(self, title: str, message: str) -> None:
         dialogs.show_error(self, title, message)
+        self._update_no_document()
         self.openFailed.emit(message)
 
     def use_document(self, document, purpose: str = "open", path: Path | None = None) -> bool:
@@ -551,9 +848,13 @@ class MainWindow(QMainWindow):
             settings.add_recent(path)
         self.focus_document()  # single-key shortcuts (M, A, E…) work at once
         warnings = list(getattr(document, "warnings", None) or [])
+        if self._is_paged():
+            # pages without a text layer are named above each of them while it is shown
+            warnings = [w for w in warnings if "no text layer" not in w]
         if warnings:
-            self.notice.show_message(" ".join(warnings))
+            self._notify(" ".join(warnings))
             self.status(warnings[0], 10000)
+        self._update_page_notice()
         self.opened.emit(doc_id)
         return True
 
@@ -569,7 +870,7 @@ class MainWindow(QMainWindow):
         self.set_store(store, None)
         settings.add_recent(path)
         if not docs:
-            self.notice.show_message(f"{path.name} holds no document yet: use File ▸ Add document to this file.")
+            self._notify(f"{path.name} holds no document yet: use File ▸ Add document to this file.")
             self.opened.emit("")
             return
         self.show_document(docs[0].id)
@@ -636,9 +937,11 @@ class MainWindow(QMainWindow):
         self.figures.reset(st, self.me)
         self.highlights.reset(st, self.me)
         self.doc_combo.setCurrentIndex(max(0, self.doc_combo.findData(st.doc_id)))
+        self._page_notices = True
         self._update_title()
         self._update_status()
         self._update_enabled()
+        self._update_page_notice()
 
     def _view_for(self, st: DocumentState):
         """Put the right view in front and give it the document."""
@@ -659,11 +962,11 @@ class MainWindow(QMainWindow):
                     except PasswordRequired as exc:
                         password = dialogs.ask_password(self, info.source_name, exc.wrong or password is not None)
                         if password is None:
-                            self.notice.show_message("Without the password the pages cannot be drawn: "
+                            self._notify("Without the password the pages cannot be drawn: "
                                                      "the document's text is shown instead.")
                             break
                     except UserError as exc:
-                        self.notice.show_message(f"{exc} The document's text is shown instead.")
+                        self._notify(f"{exc} The document's text is shown instead.")
                         break
         if view is self.reader:
             self.reader.set_document(info, st.text)
@@ -682,7 +985,39 @@ class MainWindow(QMainWindow):
             self.views.addWidget(view)
             self._connect_view(view)
             view.message.connect(lambda m: self.status(m, 8000))
+            view.pdf.pageChanged.connect(self._page_changed)
+            view.pdf.zoomChanged.connect(self._update_view_status)
         return self.pdf_view
+
+    def _page_changed(self, page: int) -> None:
+        self._update_view_status()
+        self._update_page_notice()
+
+    def _update_page_notice(self) -> None:
+        """While the current page has no text layer, say so above it (not on the pages that have one)."""
+        if not self._built:
+            return
+        st = self.state
+        showing = self.notice.property("pageNotice")
+        if not self._is_paged() or st is None or not st.info.pages or not self._page_notices:
+            if showing:
+                self.notice.hide()
+            return
+        n = self.pdf_view.pdf.current_page()
+        page = next((p for p in st.info.pages if p.get("number") == n), None)
+        if page is not None and page.get("has_text") is False:
+            message = f"Page {n + 1} has no text layer (it is probably a scan): its text cannot be selected or marked."
+            if self.notice.text() != message:
+                self.notice.show_message(message)
+                self.status(message, 8000)
+            self.notice.setProperty("pageNotice", True)
+        elif showing:
+            self.notice.hide()
+
+    def _notice_dismissed(self) -> None:
+        if self.notice.property("pageNotice"):
+            self._page_notices = False  # the user knows: no more page notices for this document
+        self.notice.setProperty("pageNotice", False)
 
     def _step_document(self, step: int) -> None:
         n = self.doc_combo.count()
@@ -835,8 +1170,9 @@ class MainWindow(QMainWindow):
 
     # speakers
 
-    def create_speaker(self, name: str, select: bool = True) -> str | None:
-        """Create a speaker (or find the one with this name or alias); returns its id."""
+    def create_speaker(self, name: str, select: bool = True, context: str = "") -> str | None:
+        """Create a speaker (or find the one with this name or alias); returns its id. Its kind is
+        guessed from the name and ``context`` (the words around it): "MEK" is an organisation."""
         if self.store is None:
             return None
         name = " ".join(name.split())
@@ -849,7 +1185,7 @@ class MainWindow(QMainWindow):
             self.status(f"“{name}” is already a speaker" +
                         (f" (alias of {existing.name})." if existing.name.casefold() != name.casefold() else "."))
             return existing.id
-        sp = Speaker(name=name, kind="person", author=self.me)
+        sp = Speaker(name=name, kind=self._guess_kind(name, context), author=self.me)
         if not self._run(commands.AddRecords(self.store, [sp], f"new speaker “{_short(name)}”")):
             return None
         if select:
@@ -882,7 +1218,31 @@ class MainWindow(QMainWindow):
             self.speakers.new_name.setFocus()
             self.status("Type the speaker's name and press Enter (or select it in the text and press S).")
             return None
-        return self.create_speaker(name)
+        return self.create_speaker(name, context=self._selection_context())
+
+    def _selection_context(self) -> str:
+        """The words before and after the selected text, within its sentence (to guess a speaker's kind)."""
+        st = self.state
+        sel = self.view.selection()
+        if st is None or sel is None:
+            return ""
+        text = st.text
+        before = text[max(0, sel.start - 60):sel.start]
+        after = text[sel.end:sel.end + 30]
+        for stop in (". ", "\n"):
+            if stop in before:
+                before = before.rsplit(stop, 1)[1]
+            if stop in after:
+                after = after.split(stop, 1)[0]
+        return f"{before} {text[sel.start:sel.end]} {after}".strip()
+
+    @staticmethod
+    def _guess_kind(name: str, context: str = "") -> str:
+        from annotator.core.attribution import guess_kind
+        from annotator.core.model import SPEAKER_KINDS
+
+        kind = guess_kind(name, context)
+        return kind if kind in SPEAKER_KINDS and kind != "document" else "person"
 
     def update_speaker(self, speaker_id: str, **changes) -> bool:
         sp = self.store.get(Speaker, speaker_id) if self.store else None
@@ -910,7 +1270,8 @@ class MainWindow(QMainWindow):
             if existing is not None:
                 speaker_id = existing.id
             else:
-                new_speaker = Speaker(name=name, kind="person", author=self.me)
+                new_speaker = Speaker(name=name, kind=self._guess_kind(name, self._selection_context()),
+                                      author=self.me)
                 speaker_id = new_speaker.id
         else:
             ids = self.speakers.selected_ids()
@@ -1198,6 +1559,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
+        if not self._built:  # closed before its first frame was painted
+            self._build_rest()
         self.editor.commit_note()
         self._queue.clear()
         if self._job is not None:
@@ -1213,10 +1576,9 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _restore_window_state(self) -> None:
-        geo = settings.value("window/geometry")
+        """The docks and toolbars where the user left them (the window's size is restored by
+        :meth:`_size_to_screen`, when it fits the screen)."""
         state = settings.value("window/state")
-        if isinstance(geo, QByteArray) and not geo.isEmpty():
-            self.restoreGeometry(geo)
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
 

@@ -50,8 +50,7 @@ class FigureEditor(QWidget):
         self.figure_id: str | None = None
         self._errors: set[str] = set()
 
-        self.placeholder = QLabel(
-            "Select text and press <b>M</b> to mark a figure, or pick one in the text or the list.", self)
+        self.placeholder = QLabel(self.PLACEHOLDER, self)
         self.placeholder.setWordWrap(True)
         self.placeholder.setObjectName("figurePlaceholder")
 
@@ -185,12 +184,16 @@ class FigureEditor(QWidget):
         self.figure_id = figure_id
         self.refresh()
 
+    PLACEHOLDER = "Select text and press <b>M</b> to mark a figure, or pick one in the text or the list."
+    NO_DOCUMENT = "No document open. Open one with File ▸ Open (Ctrl+O), then select a number and press <b>M</b>."
+
     def refresh(self) -> None:
         f = self.figure()
         self.placeholder.setVisible(f is None)
         self.form_widget.setVisible(f is not None)
         if f is None:
             self.figure_id = None
+            self.placeholder.setText(self.PLACEHOLDER if self.ctl.state is not None else self.NO_DOCUMENT)
             return
         st = self.ctl.state
         blockers = [QSignalBlocker(w) for w in (self.value, self.low, self.high, self.unit, self.qualifier,
@@ -328,7 +331,9 @@ class SpeakersPanel(QWidget):
         self.new_name.setPlaceholderText("New speaker: type a name and press Enter")
         self.new_name.setClearButtonEnabled(True)
         self.new_name.returnPressed.connect(self._add_typed)
-        add = QPushButton("Add", self)
+        self.new_name.textChanged.connect(
+            lambda t: self.add_button.setEnabled(self._store_open and bool(t.strip())))
+        add = self.add_button = QPushButton("Add", self)
         add.setObjectName("addSpeaker")
         add.setToolTip("Create a speaker with the typed name (or select a name in the text and press S).")
         add.clicked.connect(self._add_typed)
@@ -347,12 +352,19 @@ class SpeakersPanel(QWidget):
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
         self._kept: list[str] = []
+        self.empty_hint = QLabel(self)
+        self.empty_hint.setObjectName("speakersEmptyHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setStyleSheet("color: palette(placeholder-text);")
+        for sig in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            sig.connect(self._update_empty_hint)
+        self._store_open = False
 
         self.role = QComboBox(self)
         self.role.setObjectName("attributionRole")
         self.role.addItems(ATTRIBUTION_ROLES)
         self.role.setToolTip("Role of the speaker for the current figure.")
-        attribute = QPushButton("Attribute", self)
+        attribute = self.attribute_button = QPushButton("Attribute", self)
         attribute.setObjectName("attributeButton")
         attribute.setToolTip("Attribute the current figure to the selected speaker with this role (A, R, C, D).")
         attribute.clicked.connect(lambda: self.ctl.attribute(self.role.currentText(), use_text_selection=False))
@@ -394,28 +406,48 @@ class SpeakersPanel(QWidget):
         self.aliases.editingFinished.connect(
             lambda: self._commit("aliases", [a.strip() for a in self.aliases.text().split(";") if a.strip()]))
 
-        merge = QPushButton("Merge…", self)
+        merge = self.merge_button = QPushButton("Merge…", self)
         merge.setObjectName("mergeSpeakersButton")
         merge.setToolTip("Merge the two selected speakers into one (Ctrl+Shift+M).")
         merge.clicked.connect(lambda: self.ctl.merge_selected_speakers())
-        delete = QPushButton("Delete", self)
+        delete = self.delete_button = QPushButton("Delete", self)
         delete.setObjectName("deleteSpeakerButton")
         delete.setToolTip("Delete the selected speaker and its attributions (Ctrl+Shift+Del).")
         delete.clicked.connect(lambda: self.ctl.delete_selected_speakers())
-        row.addSpacing(8)
-        row.addWidget(merge)
-        row.addWidget(delete)
+        edit_row = QHBoxLayout()  # its own row: the dock stays narrow enough for small screens
+        edit_row.addStretch(1)
+        edit_row.addWidget(merge)
+        edit_row.addWidget(delete)
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(6, 4, 6, 4)
         lay.addLayout(top)
+        lay.addWidget(self.empty_hint)
         lay.addWidget(self.view, 1)
         lay.addLayout(row)
+        lay.addLayout(edit_row)
         lay.addWidget(details)
-        self._selection_changed()
+        self.set_store_open(False)
 
     def reset(self, store) -> None:
         self.model.reset(store)
+        self.set_store_open(store is not None)
+
+    def set_store_open(self, is_open: bool) -> None:
+        """Creating, merging and deleting speakers need an open annotation file."""
+        self._store_open = is_open
+        self.new_name.setEnabled(is_open)
+        self.add_button.setEnabled(is_open and bool(self.new_name.text().strip()))
+        self._selection_changed()
+        self._update_empty_hint()
+
+    def _update_empty_hint(self, *_args) -> None:
+        if not self._store_open:
+            self.empty_hint.setText("Open a document to list and create its speakers.")
+        else:
+            self.empty_hint.setText("No speakers yet: select a name in the text and press <b>S</b>, "
+                                    "or type one above and press Enter.")
+        self.empty_hint.setVisible(self.model.rowCount() == 0)
 
     def selected_ids(self) -> list[str]:
         rows = sorted(i.row() for i in self.view.selectionModel().selectedRows())
@@ -459,6 +491,11 @@ class SpeakersPanel(QWidget):
     def _selection_changed(self, *_args) -> None:
         sp = self.current()
         self.details.setEnabled(sp is not None)
+        n = len(self.view.selectionModel().selectedRows())
+        self.merge_button.setEnabled(self._store_open and n == 2)
+        self.delete_button.setEnabled(self._store_open and n >= 1)
+        self.attribute_button.setEnabled(self._store_open and n == 1)
+        self.role.setEnabled(self._store_open and n == 1)
         blockers = [QSignalBlocker(w) for w in (self.name, self.kind, self.affiliation, self.aliases)]
         self.name.setText(sp.name if sp else "")
         self.kind.setCurrentText(sp.kind if sp else "person")
@@ -567,7 +604,10 @@ class FiguresPanel(QWidget):
         self.speaker_filter.activated.connect(self._filters_changed)
         self.verdict_filter.activated.connect(self._filters_changed)
         self.author_filter.activated.connect(self._filters_changed)
-        for sig in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
+        # the proxy removes its row while the source row is still there (QSortFilterProxyModel acts on the
+        # source's rowsAboutToBeRemoved): count again once the source has changed too
+        for sig in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged,
+                    self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
             sig.connect(self._update_count)
         self._syncing = False
         self.refill_filters()
@@ -623,7 +663,8 @@ class FiguresPanel(QWidget):
 
     def _update_count(self, *_args) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"{shown} of {total} figures" if shown != total else f"{total} figures")
+        noun = "figure" if total == 1 else "figures"
+        self.count.setText(f"{shown} of {total} {noun}" if shown != total else f"{total} {noun}")
 
     def visible_ids(self) -> list[str]:
         return [self.proxy.index(r, 0).data(FIGURE_ID_ROLE) for r in range(self.proxy.rowCount())]
@@ -732,6 +773,8 @@ class FindBar(QFrame):
 class NoticeBar(QFrame):
     """A non-modal message over the document (warnings such as "no text layer on page 3")."""
 
+    dismissed = Signal()  # the user closed it
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("noticeBar")
@@ -743,12 +786,16 @@ class NoticeBar(QFrame):
         close.setText("✕")
         close.setToolTip("Dismiss")
         close.setAutoRaise(True)
-        close.clicked.connect(self.hide)
+        close.clicked.connect(self._dismiss)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 4, 6, 4)
         lay.addWidget(self.label, 1)
         lay.addWidget(close)
         self.hide()
+
+    def _dismiss(self) -> None:
+        self.hide()
+        self.dismissed.emit()
 
     def show_message(self, text: str) -> None:
         self.label.setText(text)

@@ -411,6 +411,9 @@ class PdfView(QAbstractScrollArea):
             self._apply_pages(pages, text)
         if self._fit_width:
             self._zoom = self._fit_zoom()
+        # set while hidden (the window fills its views before showing them), the viewport has no real
+        # size yet: the first refit once shown starts again from the top of page 1
+        self._first_fit_pending = source is not None and not self.isVisible()
         self._relayout(keep_view=False)
         self._set_scroll(0, 0)
         if source is not None and self._probe_next < self._count:
@@ -661,11 +664,31 @@ class PdfView(QAbstractScrollArea):
         else:
             self._relayout(keep_view=True)
 
+    _first_fit_pending = False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._first_fit_pending and self._count:
+            self._fit_timer.start()
+
     def _refit(self) -> None:
-        if self._fit_width and self._count:
+        """Fit the width again after a resize, keeping the top of the view where it was (a page
+        read from its top stays so; the centre of the old layout may lie pages further down)."""
+        if not self._count:
+            return
+        if self._first_fit_pending and self.isVisible():
+            self._first_fit_pending = False
+            if self._fit_width:
+                self._zoom = self._fit_zoom()
+            self._relayout(keep_view=False)
+            self._set_scroll(0, 0)
+            self.viewport().update()
+            self.zoomChanged.emit(self._zoom)
+            return
+        if self._fit_width:
             z = self._fit_zoom()
             if abs(z - self._zoom) > 1e-6:
-                self._apply_zoom(z, None)
+                self._apply_zoom(z, QPoint(self.viewport().width() // 2, 0))
             else:
                 self._relayout(keep_view=True)
 

@@ -10,19 +10,23 @@ Python). Highlights are char formats merged in one edit block (ExtraSelections c
 from __future__ import annotations
 
 import bisect
-import html
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument, \
-    QTextFormat
-from PySide6.QtWidgets import QFrame, QLabel, QTextEdit, QToolTip, QVBoxLayout, QWidget
+# Only what the first frame needs is imported here (start-up time): the Qt namespace alone costs
+# ~30 ms to import (its enums are made at once), so Qt, the highlight formats, the UTF-16 map and
+# the views protocol are imported where they are first used, after the first paint.
+from PySide6.QtCore import QEvent, QPoint, Signal
+from PySide6.QtGui import QFont, QPalette, QTextBlockFormat, QTextCursor
+from PySide6.QtWidgets import QFrame, QLabel, QTextEdit, QVBoxLayout, QWidget
 
-from annotator.core.anchors import Utf16Map
-from annotator.core.model import DocumentInfo
-from annotator.qt.highlights import EVIDENCE_FILL, EVIDENCE_LINE, SUGGESTED_FILL, SUGGESTED_LINE, Highlight, \
-    verdict_color
-from annotator.qt.views import Selection
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextCharFormat
+
+    from annotator.core.anchors import Utf16Map
+    from annotator.core.model import DocumentInfo
+    from annotator.qt.highlights import Highlight
+    from annotator.qt.views import Selection
 
 BASE_POINT_SIZE = 12
 MIN_POINT_SIZE, MAX_POINT_SIZE = 7, 32
@@ -30,13 +34,25 @@ COLUMN_WIDTH_EM = 42  # comfortable reading measure
 READING_FAMILIES = ["Georgia", "Charter", "Noto Serif", "DejaVu Serif", "Liberation Serif", "serif"]
 
 
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _paint_order(h: Highlight) -> tuple:
     # evidence under figures; suggestions under confirmed figures; big spans under the small ones inside them
     return (h.kind == "figure", h.status == "confirmed", -(h.end - h.start), h.start)
 
 
-_PLAIN = QTextCharFormat()
 _FORMATS: dict[tuple, QTextCharFormat] = {}
+_PLAIN_FORMAT: list = []
+
+
+def _plain() -> QTextCharFormat:
+    if not _PLAIN_FORMAT:
+        from PySide6.QtGui import QTextCharFormat
+
+        _PLAIN_FORMAT.append(QTextCharFormat())
+    return _PLAIN_FORMAT[0]
 
 
 def char_format(h: Highlight) -> QTextCharFormat:
@@ -90,6 +106,10 @@ class _SpanIndex:
 
 
 def _make_format(h: Highlight) -> QTextCharFormat:
+    from PySide6.QtGui import QColor, QTextCharFormat
+
+    from annotator.qt.highlights import EVIDENCE_FILL, EVIDENCE_LINE, SUGGESTED_FILL, SUGGESTED_LINE, verdict_color
+
     fmt = QTextCharFormat()
     if h.kind == "evidence":
         fmt.setBackground(QColor(EVIDENCE_FILL))
@@ -110,10 +130,7 @@ class ReaderTextEdit(QTextEdit):
     def __init__(self, owner: "ReaderView"):
         super().__init__(owner)
         self._owner = owner
-        self.setReadOnly(True)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
+        self.setReadOnly(True)  # selectable by mouse; by keyboard too once set_interaction() ran
         self.setUndoRedoEnabled(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAcceptDrops(False)  # files dropped on the text go to the window
@@ -122,6 +139,20 @@ class ReaderTextEdit(QTextEdit):
         pal.setColor(QPalette.ColorRole.Window, pal.color(QPalette.ColorRole.Base))
         self.setPalette(pal)
         self.setAutoFillBackground(True)
+
+    _viewport = None
+
+    def set_interaction(self) -> None:
+        """Selection by keyboard too, tooltips on highlights (after the first paint: they need the
+        Qt namespace and the viewport's Python type, both slow to make)."""
+        from PySide6.QtCore import Qt
+
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        if self._viewport is None:
+            self._viewport = self.viewport()
+            self._viewport.installEventFilter(self)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
@@ -138,6 +169,8 @@ class ReaderTextEdit(QTextEdit):
             self.setViewportMargins(side, 0, side, 0)
 
     def contextMenuEvent(self, event) -> None:
+        from PySide6.QtCore import Qt
+
         menu = self.createStandardContextMenu(event.pos())
         actions = [a for a in self._owner.context_actions if a.isEnabled()]
         if actions:
@@ -147,16 +180,19 @@ class ReaderTextEdit(QTextEdit):
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(event.globalPos())
 
-    def viewportEvent(self, event):
-        if event.type() == QEvent.Type.ToolTip:
+    def eventFilter(self, obj, event) -> bool:
+        """Tooltips of the highlights (a filter on the viewport, installed after the first paint)."""
+        if event.type() == QEvent.Type.ToolTip and obj is self._viewport:
+            from PySide6.QtWidgets import QToolTip
+
             tip = self._owner.tooltip_at(event.pos())
             if tip:
-                QToolTip.showText(event.globalPos(), tip, self.viewport())
+                QToolTip.showText(event.globalPos(), tip, self._viewport)
             else:
                 QToolTip.hideText()
                 event.ignore()
             return True
-        return super().viewportEvent(event)
+        return False
 
 
 class ReaderView(QWidget):
@@ -168,9 +204,7 @@ class ReaderView(QWidget):
         self.setObjectName("readerView")
         self.header = QLabel(self)
         self.header.setObjectName("readerHeader")
-        self.header.setWordWrap(True)
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header.setWordWrap(True)  # rich text (recognised as such: it starts with a tag)
         self.header.setContentsMargins(16, 10, 16, 8)
         self.header.setAutoFillBackground(True)
         self.edit = ReaderTextEdit(self)
@@ -188,7 +222,7 @@ class ReaderView(QWidget):
         self.context_actions: list = []  # offered first in the right-click menu (set by the window)
         self._point_size = BASE_POINT_SIZE
         self._text = ""
-        self._map = Utf16Map("")
+        self._map_cache: Utf16Map | None = None
         self._shown: dict[str, Highlight] = {}
         self._index_cache: _SpanIndex | None = _SpanIndex()
         self._limit = 0
@@ -201,15 +235,40 @@ class ReaderView(QWidget):
         self.edit.cursorPositionChanged.connect(self._cursor_moved)
         self.header.hide()
 
+    def finish_setup(self) -> None:
+        """What the first frame can do without (the window calls it right after that frame)."""
+        from PySide6.QtCore import Qt
+
+        self.edit.set_interaction()
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+    @property
+    def _map(self) -> Utf16Map:
+        if self._map_cache is None:
+            from annotator.core.anchors import Utf16Map
+
+            self._map_cache = Utf16Map(self._text)
+        return self._map_cache
+
     # -- document ----------------------------------------------------------------------
 
     def set_document(self, info: DocumentInfo, text: str, data: bytes | None = None,
                      password: str | None = None) -> None:
         self._set_header(info)
+        self._show_text(text)
+
+    def show_preview(self, title: str, source_name: str, text: str) -> None:
+        """Show a text before it is loaded and stored (the first frame at start-up); the
+        :meth:`set_document` of the same text that follows keeps this layout."""
+        self._header_html(title, [], "", source_name)
+        self._show_text(text)
+
+    def _show_text(self, text: str) -> None:
         if text == self._text and text:  # shown already (the start-up preview): keep the layout
             return
         self._text = text
-        self._map = Utf16Map(text)
+        self._map_cache = None
         self._shown = {}
         self._index_cache = _SpanIndex()
         doc = self.edit.document()
@@ -224,7 +283,7 @@ class ReaderView(QWidget):
 
     def clear(self) -> None:
         self._text = ""
-        self._map = Utf16Map("")
+        self._map_cache = None
         self._shown = {}
         self._index_cache = _SpanIndex()
         self.edit.clear()
@@ -236,22 +295,25 @@ class ReaderView(QWidget):
         bits = []
         for key in ("author", "byline"):
             if md.get(key):
-                bits.append(html.escape(str(md[key])))
+                bits.append(_esc(str(md[key])))
                 break
         for key in ("date", "sitename", "hostname"):
             if md.get(key):
-                bits.append(html.escape(str(md[key])))
+                bits.append(_esc(str(md[key])))
         url = str(md.get("url") or "")
-        parts = [f"<div style='font-size:15pt; font-weight:600'>{html.escape(str(title))}</div>"]
+        self._header_html(str(title), bits, url, info.source_name)
+
+    def _header_html(self, title: str, bits: list[str], url: str, source_name: str) -> None:
+        parts = [f"<div style='font-size:15pt; font-weight:600'>{_esc(title)}</div>"]
         sub = " · ".join(bits)
         if url:
-            sub = f"{sub} · {html.escape(url)}" if sub else html.escape(url)
-        if not sub and info.source_name and info.source_name != title:
-            sub = html.escape(info.source_name)
+            sub = f"{sub} · {_esc(url)}" if sub else _esc(url)
+        if not sub and source_name and source_name != title:
+            sub = _esc(source_name)
         if sub:
             parts.append(f"<div style='color:palette(placeholder-text)'>{sub}</div>")
         self.header.setText("".join(parts))
-        self.header.setToolTip(url or info.source_name)
+        self.header.setToolTip(url or source_name)
         self.header.show()
 
     @property
@@ -267,6 +329,8 @@ class ReaderView(QWidget):
         return self._map.to_cp(pos)
 
     def selection(self) -> Selection | None:
+        from annotator.qt.views import Selection
+
         cur = self.edit.textCursor()
         if not cur.hasSelection():
             return None
@@ -306,7 +370,7 @@ class ReaderView(QWidget):
         try:
             if changed is None:
                 cur.select(QTextCursor.SelectionType.Document)
-                cur.setCharFormat(_PLAIN)
+                cur.setCharFormat(_plain())
                 self._shown = dict(highlights)
                 self._index_cache = None  # built on first use (a click, a tooltip, an edit)
                 # the hot loop of opening a document: kept free of per-highlight method calls
@@ -374,7 +438,7 @@ class ReaderView(QWidget):
             return
         cur.setPosition(a)
         cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
-        cur.setCharFormat(_PLAIN)
+        cur.setCharFormat(_plain())
 
     def format_at(self, offset: int) -> QTextCharFormat:
         """The char format drawn on the character at code point ``offset`` (for tests and checks)."""
@@ -383,6 +447,8 @@ class ReaderView(QWidget):
         return cur.charFormat()
 
     def is_highlighted(self, offset: int) -> bool:
+        from PySide6.QtGui import QTextFormat
+
         return self.format_at(offset).hasProperty(QTextFormat.Property.BackgroundBrush)
 
     def figure_at(self, offset: int, inclusive_end: bool = True) -> str | None:
@@ -401,6 +467,8 @@ class ReaderView(QWidget):
         return sorted(hs, key=_paint_order, reverse=True)
 
     def tooltip_at(self, pos: QPoint) -> str:
+        from PySide6.QtCore import Qt
+
         bar_x = self.edit.horizontalScrollBar().value()
         bar_y = self.edit.verticalScrollBar().value()
         layout = self.edit.document().documentLayout()
@@ -411,6 +479,8 @@ class ReaderView(QWidget):
         return "<hr>".join(h.tooltip for h in hs if h.tooltip)
 
     def _cursor_moved(self) -> None:
+        if not self._shown:  # no highlight to activate (and no need for the UTF-16 map yet)
+            return
         cur = self.edit.textCursor()
         if cur.hasSelection():
             return
@@ -421,6 +491,8 @@ class ReaderView(QWidget):
     # -- find and zoom ------------------------------------------------------------------------
 
     def find(self, text: str, backward: bool = False, case_sensitive: bool = False) -> bool:
+        from PySide6.QtGui import QTextDocument
+
         if not text:
             return False
         doc = self.edit.document()
@@ -451,6 +523,9 @@ class ReaderView(QWidget):
     @property
     def point_size(self) -> int:
         return self._point_size
+
+    def zoom_percent(self) -> float:
+        return 100.0 * self._point_size / BASE_POINT_SIZE
 
 
 def _merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:

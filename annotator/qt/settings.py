@@ -35,17 +35,33 @@ def set_author(name: str) -> None:
     settings().setValue("author", name.strip())
 
 
+def _data_home() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Path(base) if base else Path.home() / ".local" / "share"
+
+
 def default_library_dir() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    if not base:
-        base = str(Path.home() / ".local" / "share" / APP)
-    return Path(base) / "annotations"
+    """``<data folder>/annotator/annotations`` (e.g. ``~/.local/share/annotator/annotations``)."""
+    return _data_home() / APP / "annotations"
+
+
+def _legacy_library_dir() -> Path:
+    # before 0.1.1 the default was AppDataLocation, which already ends in <org>/<app>: annotator/annotator
+    return _data_home() / ORG / APP / "annotations"
 
 
 def library_dir() -> Path:
-    """Folder holding the annotation file of each opened document."""
+    """Folder holding the annotation file of each opened document: the one set in the preferences,
+    else the default one (or the old default folder, while it holds annotation files and the new
+    one does not exist)."""
     v = _str("library_dir").strip()
-    return Path(v) if v else default_library_dir()
+    if v:
+        return Path(v)
+    new = default_library_dir()
+    old = _legacy_library_dir()
+    if not new.exists() and old.is_dir() and any(old.glob("*.annot")):
+        return old
+    return new
 
 
 def set_library_dir(path: str | os.PathLike) -> None:
