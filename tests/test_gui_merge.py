@@ -256,3 +256,26 @@ def test_merging_into_a_new_window_with_no_file_asks_to_open_one(make_window, qt
     w = make_window()
     assert merge_ui.apply_merge(w, ["x.annot"]) is None
     assert "Open the annotation file" in w.statusBar().currentMessage()
+
+
+def test_closing_the_window_during_a_merge_stops_it_cleanly(win, qtbot, checkers, monkeypatch):
+    import annotator.core.merge as core_merge
+
+    _base, bita, ali = checkers
+    store_path = win.store.path
+    before = dump(win.store)
+    gate = threading.Event()
+    original = core_merge.merge_files
+
+    def held(*args, **kwargs):
+        gate.wait(10)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(core_merge, "merge_files", held)
+    job = merge_ui.apply_merge(win, [bita, ali])
+    assert merge_ui.apply_merge(win, [bita]) is None  # one merge at a time
+    assert "already running" in win.statusBar().currentMessage()
+    threading.Timer(0.2, gate.set).start()  # the worker goes on while the window is closing
+    win.close()  # asks the worker to stop and waits for it: it stops at its next step
+    assert not job.is_running()
+    assert dump(store_path) == before

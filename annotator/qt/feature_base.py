@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QProgressDialog, QWidget
 
@@ -362,6 +362,13 @@ class Job(QObject):
         dlg.canceled.connect(self.request_cancel)
         self._thread.progressed.connect(self._progressed)
         self.dialog = dlg
+        parent.installEventFilter(self)  # closing the window stops (or waits for) the work first
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Type.Close and self.is_running():
+            self.request_cancel()
+            self._thread.wait()
+        return False
 
     def start(self) -> "Job":
         self._thread.start()
@@ -394,6 +401,7 @@ class Job(QObject):
             self.dialog.setLabelText(message)
 
     def _finished(self) -> None:
+        self.parent().removeEventFilter(self)
         dlg = self.dialog
         dlg.canceled.disconnect()
         dlg.reset()

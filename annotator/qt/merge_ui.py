@@ -135,6 +135,9 @@ def apply_merge(window, paths) -> Job | None:
     paths = [str(p) for p in paths]
     if not paths:
         return None
+    if any(j.is_running() for j in window.findChildren(Job, "mergeJob")):
+        window.status("A merge is already running.")
+        return None
     window.editor.commit_note()
     store = window.store
     quiet = _Quiet(store)
@@ -148,6 +151,7 @@ def apply_merge(window, paths) -> Job | None:
     n = len(paths)
     job = Job(window, work, "Merging", f"Merging {n} file{'s' if n != 1 else ''} into {store.path.name}…",
               object_name="mergeProgress")
+    job.setObjectName("mergeJob")
     job.finished.connect(lambda j: _merge_done(window, j, store))
     window.status(f"Merging {n} file{'s' if n != 1 else ''}…", 0)
     return job.start()
