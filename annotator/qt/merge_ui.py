@@ -753,7 +753,7 @@ class MergePanel(QWidget):
         self.orphan_list.setObjectName("orphanList")
         self.orphan_list.setWordWrap(True)
         self.orphan_list.itemActivated.connect(lambda _i: self._find_orphan())
-        self.orphan_list.currentItemChanged.connect(lambda *_a: self._update_buttons())
+        self.orphan_list.currentItemChanged.connect(lambda *_a: self._go_orphan())
         self.find_btn = QPushButton("Find its text", page)
         self.find_btn.setObjectName("findOrphan")
         self.find_btn.setToolTip("Look for the figure's words in the document.")
@@ -1004,6 +1004,12 @@ class MergePanel(QWidget):
         self.window.go_to_figure(f.id)  # where it used to be
         if not self.window.find_in_document(f.exact):
             self.window.status(f"“{f.exact}” is not in the text any more: select where the figure now is.")
+
+    def _go_orphan(self) -> None:
+        fid = self._selected(self.orphan_list)
+        if fid is not None:
+            self.window.go_to_figure(fid)  # where it was: the figure may be near
+        self._update_buttons()
 
     def _go_changed(self) -> None:
         fid = self._selected(self.changed_list)
