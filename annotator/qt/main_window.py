@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._passwords: dict[str, str] = {}  # sha256 -> password, for this session only
         self._with_features = features
         self._built = False
+        self._core_built = False
         self._when_built: list = []
         self._page_notices = True  # per-page "no text layer" notices (until the user dismisses one)
         self.pdf_view = None
@@ -149,18 +150,41 @@ class MainWindow(QMainWindow):
             fm = self.fontMetrics()
             self._central_layout.setContentsMargins(0, fm.height() + 18, self._right_dock_width(),
                                                     self._bottom_dock_height() + fm.height() + 10)
-            _FirstPaint(self, self._build_rest)  # a paint pass starts with the window itself
+            # a paint pass starts with the window itself
+            _FirstPaint(self, lambda: self._build_rest(features_later=True))
         else:
             self._build_rest()
 
-    def _build_rest(self) -> None:
-        """Everything but the first frame: actions and menus, panels, toolbar, status bar, features."""
+    def _build_rest(self, features_later: bool = False) -> None:
+        """Everything but the first frame: actions and menus, panels, toolbar, status bar; then the
+        features (``features_later``: in the next turn of the event loop, so the core window is
+        painted before them)."""
         if self._built:
             return
+        if not self._core_built:
+            self._build_core()
+        if features_later and self._with_features:
+            QTimer.singleShot(0, self._build_rest)
+            return
+        if self._with_features:
+            from annotator.qt import factcheck_features, features
+
+            features.install_all(self)
+            factcheck_features.install_all(self)
+            self._restore_window_state()  # the features' docks where the user left them
+            self._update_enabled()
+        self._built = True
+        self.built.emit()
+        pending, self._when_built = self._when_built, []
+        for fn in pending:
+            fn()
+
+    def _build_core(self) -> None:
+        self._core_built = True
         _import_rest()
         if self._with_features:
             # importing them registers their actions: the menus and the shortcut list include them
-            from annotator.qt import factcheck_features, features
+            from annotator.qt import factcheck_features, features  # noqa: F401
 
             factcheck_features.register_actions()
         self.undo_stack = QUndoStack(self)
@@ -202,18 +226,10 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_statusbar()
         self._connect_actions()
-        if self._with_features:
-            features.install_all(self)
-            factcheck_features.install_all(self)
         self._default_dock_sizes()
         self._restore_window_state()
         self._update_enabled()
         self._update_no_document()
-        self._built = True
-        self.built.emit()
-        pending, self._when_built = self._when_built, []
-        for fn in pending:
-            fn()
 
     def ready(self) -> bool:
         """Whether the whole window is built (always, unless built ``deferred`` and not painted yet)."""
