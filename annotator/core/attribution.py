@@ -211,7 +211,8 @@ _DOC_BY_RE = re.compile(r"^(?:(?:the|a|an|new|latest|recent)\s+)*(?:[\w’'-]+\s
                         + r")\s+(?:by|from|of)\s+(?:the\s+)?([A-Z+].*)$", re.I)
 _CONFIRM_HINT = re.compile(r"confirmed|corroborated|verified|backed up|disputed|denied|rejected|contested|"
                            r"questioned|challenged")
-_POLL_HINT = re.compile(r"poll|survey|stud|report|analys|census|review|assessment|audit|memo")
+# POLL_RE can only match where one of its nouns stands alone after a space
+_POLL_HINT = re.compile(r"\s(?:polls?|survey|study|report|analysis|census|review|assessment|audit|memo)(?![\w-])")
 _RELAY_HINT = re.compile(r"remind|recall|cite|citing|quot|repeat|echo|relay")
 _SOURCE_HINT = re.compile(r"\n\s*(?:Sources?|SOURCES?|Data|Source of data)\s*:")
 SOURCE_LINE_RE = re.compile(r"\s*(?:Sources?|SOURCES?|Data|Source of data)\s*:\s*(.+?)\s*$")
@@ -286,6 +287,8 @@ def _strip_diacritics(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+_WS_ONE = re.compile(r"\s")
+_MORE = object()  # a partial window was not enough
 _VERB_AT = re.compile(r"\w+(?:\s+out|\s+for)?")
 _PUNCT_RE = re.compile(r"[^\w\s]")
 _WS_RE = re.compile(r"\s+")
@@ -476,6 +479,13 @@ def _resolve_plan(np: str, appos: tuple[str, ...]) -> tuple:
         raw = raw + " " + " ".join(tail)
     ctx = np + " " + " ".join(appos)
     return ("name", np, raw, bool(title), affiliation, ctx, aliases)
+
+
+def _size_key(r: Relation) -> tuple[int, int]:
+    size = 0
+    for a, b in r.contents:
+        size += b - a
+    return size, -r.cue_start
 
 
 _RULES = {"say": "reported speech", "according": "according to", "participle": "reported speech",
@@ -884,12 +894,25 @@ class AttributionEngine:
         return self._np_left(ss, j)
 
     def _np_left(self, ss: int, j: int):
-        """Noun phrase ending at j (exclusive), walking back over name-like tokens."""
+        """Noun phrase ending at j (exclusive), walking back over name-like tokens (at most 160
+        characters back). The tokens of the last ~64 characters are read first, from a whitespace
+        (where the tokenisation of the longer window agrees); only a walk reaching the first of them
+        reads the whole window."""
         text = self.text
         seg_start = max(ss, j - 160)
-        toks = [(m.start() + seg_start, m.end() + seg_start, m.group()) for m in _WORD_RE.finditer(text[seg_start:j])]
+        if j - seg_start > 64:
+            w = _WS_ONE.search(text, j - 64, j)
+            if w is not None and w.start() > seg_start:
+                got = self._np_walk(ss, j, w.start(), True)
+                if got is not _MORE:
+                    return got
+        return self._np_walk(ss, j, seg_start, False)
+
+    def _np_walk(self, ss: int, j: int, seg_start: int, partial: bool):
+        text = self.text
+        toks = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text, seg_start, j)]
         if not toks:
-            return None
+            return _MORE if partial else None
         i = len(toks) - 1
         paren = []
         # "The People’s Mojahedin of Iran (PMOI/MEK)"
@@ -897,6 +920,8 @@ class AttributionEngine:
             k = i
             while k >= 0 and toks[k][2] != "(":
                 k -= 1
+            if partial and k <= 0:
+                return _MORE
             if k < 0:
                 return None
             paren = [t[2] for t in toks[k + 1 : i]]
@@ -907,6 +932,8 @@ class AttributionEngine:
         n = 0
         mods = 0
         while i >= 0 and n < 10:
+            if partial and i == 0:
+                return _MORE  # the window's first token: read the whole window
             tok = toks[i][2]
             low = tok.lower()
             if tok in ",;:()“”\"—–[]":
@@ -1807,7 +1834,7 @@ class AttributionEngine:
             k = text.find(aff, r.source_end, r.source_end + len(aff) + 8)
             if k >= 0:
                 enclosing.append((k, k + len(aff)))
-        order = sorted(rels, key=lambda r: (r.size(), -r.cue_start))
+        order = sorted(rels, key=_size_key) if len(rels) > 1 else rels
         ordered = [(r, r.contents, r.source_start, r.source_end, r.mode in ("quote", "continuation")) for r in order]
         got = self._views[pi] = (rels, enclosing, ordered)
         return got

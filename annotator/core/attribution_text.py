@@ -209,6 +209,7 @@ class TextIndex:
         self._sents: dict[int, list[int]] = {}
         self._quotes: dict[int, list[Quote]] = {}
         self._ends_cache: dict[int, bool] = {}
+        self._hit_a, self._hit_b = 1, 0  # last paragraph found by para_index (none yet)
         # The app's loader separates paragraphs with blank lines (line breaks inside a paragraph are
         # soft wraps); plain texts with one paragraph a line are walked line by line instead.
         blank = text.count("\n\n")
@@ -266,11 +267,15 @@ class TextIndex:
     def para_index(self, pos: int) -> int:
         """Key (start offset) of the paragraph holding ``pos``; a position between paragraphs belongs to
         the paragraph before it (or the first one)."""
+        if self._hit_a <= pos <= self._hit_b:
+            return self._hit_a  # the paragraph of the previous question (most questions come in runs)
         text = self.text
         pos = max(0, min(pos, len(text)))
         i = bisect.bisect_right(self._pstarts, pos) - 1
         if i >= 0 and pos <= self._pend[self._pstarts[i]]:
-            return self._pstarts[i]
+            a = self._pstarts[i]
+            self._hit_a, self._hit_b = a, self._pend[a]
+            return a
         if self.blocks:
             return self._pstarts[max(i, 0)] if self._pstarts else self._build(pos)
         # in the gap after a paragraph, or unknown territory
@@ -314,6 +319,7 @@ class TextIndex:
         if a not in self._pend:
             bisect.insort(self._pstarts, a)
         self._pend[a] = b
+        self._hit_a, self._hit_b = 1, 0
         return a
 
     def para_span(self, key: int) -> tuple[int, int]:
