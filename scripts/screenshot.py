@@ -50,13 +50,16 @@ def main(out: Path) -> int:
     from annotator import SAMPLE_ARTICLE
     from annotator.core.model import Figure
     from annotator.qt import settings
-    from annotator.qt.main_window import MainWindow
+    from annotator.qt.app import make_window
 
     settings.set_author("Maryam")
     settings.set_library_dir(tmp / "library")
-    win = MainWindow()
+    win = make_window(deferred=True)  # as the app builds it: every feature installed, default dock layout
     win.resize(1440, 900)
     win.show()
+    t = time.time()
+    while not win.ready() and time.time() - t < 30:
+        app.processEvents()
     win.open_path(SAMPLE_ARTICLE)
     t = time.time()
     while win.is_loading() and time.time() - t < 30:

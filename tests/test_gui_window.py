@@ -280,3 +280,22 @@ def test_the_default_library_folder_has_one_annotator_level(qtbot, monkeypatch, 
     # an explicit folder always wins
     settings.set_library_dir(tmp_path / "mine")
     assert settings.library_dir() == tmp_path / "mine"
+
+
+# --------------------------------------------------------------------------- the reader's column
+
+
+def test_text_is_laid_out_for_the_reader_column_after_a_resize_while_hidden(qtbot, sample_path):
+    # the reader is hidden behind the no-document hint while the window is resized; once the sample
+    # shows, its lines wrap at the centred column (they were laid out for the old width and cut off)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(700, 500)
+    w.show()
+    w.resize(1400, 900)
+    open_and_wait(qtbot, w, sample_path)
+    qtbot.wait(20)
+    edit = w.reader.edit
+    assert edit.viewportMargins().left() > 0  # a centred reading column
+    assert abs(edit.document().textWidth() - edit.viewport().width()) <= 2
+    assert edit.horizontalScrollBar().maximum() == 0

@@ -1596,7 +1596,18 @@ class MainWindow(QMainWindow):
         :meth:`_size_to_screen`, when it fits the screen)."""
         state = settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
+            self._state_restored = self.restoreState(state) or self._state_restored
+
+    _state_restored = False
+    _shown_once = False
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._shown_once and self._core_built and not self._state_restored:
+            # resized between construction and showing (scripts, tests): the default dock sizes for
+            # the size it is shown at
+            self._default_dock_sizes()
+        self._shown_once = True
 
 
 #: files that may be page-based (PDF, EPUB, XPS...): their first page is shown before their text is read

@@ -155,8 +155,10 @@ class ReaderTextEdit(QTextEdit):
             self._viewport.installEventFilter(self)
 
     def resizeEvent(self, event):
-        super().resizeEvent(event)
+        # the margins first: the base class then lays the text out for the viewport they leave (the
+        # other way round, a reader resized while hidden kept the old text width and was cut off)
         self._center()
+        super().resizeEvent(event)
 
     def _center(self) -> None:
         em = self.fontMetrics().horizontalAdvance("M")
