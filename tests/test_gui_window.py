@@ -87,6 +87,7 @@ def test_the_no_text_notice_shows_only_on_the_pages_without_text(make_window, qt
     w.go_to_page(3)
     qtbot.waitUntil(lambda: w.pdf_view.pdf.current_page() == 2)
     assert w.notice.text() == ""  # a page with text: no notice over it
+    assert "no text layer" not in w.statusBar().currentMessage()
     w.go_to_page(1)
     assert "Page 1 has no text layer" in w.notice.text()
     # dismissed once: the user knows, it does not come back for this document
@@ -157,8 +158,17 @@ def test_page_navigation_zoom_and_rotation_from_the_menus(make_window, qtbot, tm
     a.zoom_in.trigger()
     assert view.zoom_factor() > 1.0 and w.zoom_label.text() == f"{round(view.zoom_factor() * 100)}%"
     a.fit_width.trigger()
-    width = view.map_from_page(2, QPointF(595, 0)).x() - view.map_from_page(2, QPointF(0, 0)).x()
+    left = view.map_from_page(2, QPointF(0, 0)).x()
+    width = view.map_from_page(2, QPointF(595, 0)).x() - left
     assert view.viewport().width() - 60 <= width <= view.viewport().width()
+    # the landscape page is wider: it overflows both edges, the others stay centred, no sideways scroll
+    assert view.horizontalScrollBar().maximum() == 0
+    assert abs(left - (view.viewport().width() - width - left)) <= 2
+    a.last_page.trigger()
+    wide_left = view.map_from_page(3, QPointF(0, 0)).x()
+    wide_right = view.map_from_page(3, QPointF(842, 0)).x()
+    assert wide_left < 0 and abs(wide_left + (wide_right - view.viewport().width())) <= 2
+    a.go_to_page.trigger()
     # a table printed sideways: turn the view
     a.rotate_right.trigger()
     assert view.view_rotation() == 90
@@ -299,3 +309,17 @@ def test_text_is_laid_out_for_the_reader_column_after_a_resize_while_hidden(qtbo
     assert edit.viewportMargins().left() > 0  # a centred reading column
     assert abs(edit.document().textWidth() - edit.viewport().width()) <= 2
     assert edit.horizontalScrollBar().maximum() == 0
+
+
+def test_the_figures_list_fits_a_small_window_without_sideways_scrolling(qtbot, sample_path):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1024, 700)
+    w.show()
+    open_and_wait(qtbot, w, sample_path)
+    select(w, "30,000")
+    press(qtbot, w, "m")
+    qtbot.wait(20)
+    table = w.figures.table
+    assert table.horizontalScrollBar().maximum() == 0
+    assert table.columnWidth(0) >= 100  # the figure's text stays readable

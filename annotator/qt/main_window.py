@@ -1017,7 +1017,7 @@ class MainWindow(QMainWindow):
         showing = self.notice.property("pageNotice")
         if not self._is_paged() or st is None or not st.info.pages or not self._page_notices:
             if showing:
-                self.notice.hide()
+                self._hide_page_notice()
             return
         n = self.pdf_view.pdf.current_page()
         page = next((p for p in st.info.pages if p.get("number") == n), None)
@@ -1028,7 +1028,13 @@ class MainWindow(QMainWindow):
                 self.status(message, 8000)
             self.notice.setProperty("pageNotice", True)
         elif showing:
-            self.notice.hide()
+            self._hide_page_notice()
+
+    def _hide_page_notice(self) -> None:
+        text = self.notice.text()
+        self.notice.hide()
+        if text and self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
 
     def _notice_dismissed(self) -> None:
         if self.notice.property("pageNotice"):

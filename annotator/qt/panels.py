@@ -588,10 +588,14 @@ class FiguresPanel(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
-        widths = {FiguresModel.TEXT: 220, FiguresModel.VALUE: 110, FiguresModel.UNIT: 80, FiguresModel.SPEAKERS: 260,
-                  FiguresModel.VERDICT: 110, FiguresModel.AUTHOR: 90, FiguresModel.WHERE: 60}
+        # the text and speakers columns share the room left by the others: no sideways scrolling in a
+        # window on a small screen (the others keep widths the user can drag)
+        widths = {FiguresModel.VALUE: 100, FiguresModel.UNIT: 72, FiguresModel.VERDICT: 104, FiguresModel.AUTHOR: 80,
+                  FiguresModel.WHERE: 52}
         for col, w in widths.items():
             self.table.setColumnWidth(col, w)
+        hh.setMinimumSectionSize(40)
+        hh.setSectionResizeMode(FiguresModel.TEXT, QHeaderView.ResizeMode.Stretch)
         hh.setSectionResizeMode(FiguresModel.SPEAKERS, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.clicked.connect(self._clicked)

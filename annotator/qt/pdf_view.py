@@ -541,7 +541,10 @@ class PdfView(QAbstractScrollArea):
         try:
             vb.setRange(0, max(0, self._content_h - vp.height()))
             vb.setPageStep(max(1, vp.height()))
-            hb.setRange(0, max(0, self._content_w - vp.width()))
+            # fitting the width, every page is centred in the view and there is nothing to scroll
+            # sideways: a page wider than the one fitted (a cover, a landscape table) overflows
+            # both edges alike instead of pushing the others aside with a scroll bar
+            hb.setRange(0, 0 if self._fit_width else max(0, self._content_w - vp.width()))
             hb.setPageStep(max(1, vp.width()))
         finally:
             self._programmatic_scroll = False
@@ -570,7 +573,7 @@ class PdfView(QAbstractScrollArea):
 
     def _page_x_at(self, i: int, hscroll: int) -> int:
         vw = self.viewport().width()
-        if self._content_w <= vw:
+        if self._content_w <= vw or self._fit_width:
             return (vw - self._widths[i]) // 2
         return GAP + (self._content_w - 2 * GAP - self._widths[i]) // 2 - hscroll
 
@@ -711,8 +714,7 @@ class PdfView(QAbstractScrollArea):
 
     def set_zoom(self, factor: float) -> None:
         """Zoom to ``factor`` (1.0 = actual size), keeping the middle of the view in place."""
-        self._fit_width = False
-        self._apply_zoom(factor, None)
+        self._apply_zoom(factor, None, fit=False)
 
     def zoom_in(self) -> None:
         self.set_zoom(next((z for z in ZOOM_STEPS if z > self._zoom * 1.001), MAX_ZOOM))
@@ -736,15 +738,21 @@ class PdfView(QAbstractScrollArea):
         page_w = self._view_size(min(self._current, self._count - 1))[0]
         return max(MIN_ZOOM, min(MAX_ZOOM, w / (page_w * PX_PER_PT))) if page_w > 0 else 1.0
 
-    def _apply_zoom(self, factor: float, at: QPoint | None) -> None:
+    def _apply_zoom(self, factor: float, at: QPoint | None, fit: bool | None = None) -> None:
+        """Zoom to ``factor`` keeping the point ``at`` (the middle when None) in place; ``fit``:
+        fitting the width from now on or not (None: unchanged)."""
         factor = max(MIN_ZOOM, min(MAX_ZOOM, float(factor)))
         if not self._count:
             self._zoom = factor
+            if fit is not None:
+                self._fit_width = fit
             return
         if at is None:
             vp = self.viewport()
             at = QPoint(vp.width() // 2, vp.height() // 2)
-        anchor = self._view_anchor(at)
+        anchor = self._view_anchor(at)  # with the layout it is taken from (centred or not)
+        if fit is not None:
+            self._fit_width = fit
         changed = abs(factor - self._zoom) > 1e-9
         self._zoom = factor
         self._relayout(keep_view=False)
