@@ -209,3 +209,13 @@ def test_the_app_window_opens_the_sample_after_its_first_frame(qtbot, sample_pat
     assert w.state.text == w.reader.text
     assert w.actions.find_figures.isEnabled()
     w.close()
+
+
+def test_a_deferred_window_never_painted_is_built_anyway(qtbot):
+    from annotator.qt import app as app_module
+
+    w = app_module.make_window(deferred=True)
+    qtbot.addWidget(w)  # never shown: no first paint
+    assert not w.ready()
+    qtbot.waitUntil(w.ready, timeout=5000)
+    assert w.actions.find_figures.objectName() == "find_figures"

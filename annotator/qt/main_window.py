@@ -85,7 +85,7 @@ class _FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and self._then is not None:
             then, self._then = self._then, None
             self._widget.removeEventFilter(self)
-            QTimer.singleShot(0, then)  # after the rest of this frame
+            QTimer.singleShot(0, self._widget, then)  # after the rest of this frame
         return False
 
 
@@ -150,8 +150,10 @@ class MainWindow(QMainWindow):
             fm = self.fontMetrics()
             self._central_layout.setContentsMargins(0, fm.height() + 18, self._right_dock_width(),
                                                     self._bottom_dock_height() + fm.height() + 10)
-            # a paint pass starts with the window itself
+            # a paint pass starts with the window itself; a window never painted (started minimised,
+            # on a display that never exposes it) is built anyway after a moment
             _FirstPaint(self, lambda: self._build_rest(features_later=True))
+            QTimer.singleShot(2000, self, lambda: self._build_rest(features_later=True))
         else:
             self._build_rest()
 
