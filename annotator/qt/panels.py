@@ -591,7 +591,7 @@ class FiguresPanel(QWidget):
         # the text and speakers columns share the room left by the others: no sideways scrolling in a
         # window on a small screen (the others keep widths the user can drag)
         widths = {FiguresModel.VALUE: 100, FiguresModel.UNIT: 72, FiguresModel.VERDICT: 104, FiguresModel.AUTHOR: 80,
-                  FiguresModel.WHERE: 52}
+                  FiguresModel.WHERE: 62}
         for col, w in widths.items():
             self.table.setColumnWidth(col, w)
         hh.setMinimumSectionSize(40)
