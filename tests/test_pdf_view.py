@@ -651,3 +651,13 @@ def test_resizing_a_fitted_view_keeps_the_page_top_in_view(view, qtbot):
     _settle(qtbot)
     assert view.current_page() == 4
     assert 0 <= view.map_from_page(4, QPointF(0, 0)).y() <= 40
+
+
+def test_ctrl_0_is_actual_size_and_w_fits_the_width(view, qtbot):
+    view.setFocus()
+    view.set_zoom(2.0)
+    QTest.keyClick(view, Qt.Key_0, Qt.ControlModifier)
+    assert view.zoom_factor() == pytest.approx(1.0)
+    QTest.keyClick(view, Qt.Key_W)
+    width = view.map_from_page(0, QPointF(595, 0)).x() - view.map_from_page(0, QPointF(0, 0)).x()
+    assert view.viewport().width() - 60 <= width <= view.viewport().width()

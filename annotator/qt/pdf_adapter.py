@@ -141,4 +141,4 @@ class PdfDocumentView(QWidget):
         elif step < 0:
             self.pdf.zoom_out()
         else:
-            self.pdf.fit_width()
+            self.pdf.set_zoom(1.0)  # the normal size: 100% (fitting the width is View ▸ Fit width)

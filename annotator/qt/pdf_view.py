@@ -1629,7 +1629,9 @@ class PdfView(QAbstractScrollArea):
         elif ctrl and key == Qt.Key_Minus:
             self.zoom_out()
         elif ctrl and key == Qt.Key_0:
-            self.fit_width()
+            self.set_zoom(1.0)  # actual size, as View ▸ Actual size
+        elif key == Qt.Key_W and not (mods & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier)):
+            self.fit_width()  # as View ▸ Fit width
         elif key == Qt.Key_Escape and self._sel is not None:
             self.clear_selection()
         else:
