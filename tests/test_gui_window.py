@@ -323,3 +323,24 @@ def test_the_figures_list_fits_a_small_window_without_sideways_scrolling(qtbot, 
     table = w.figures.table
     assert table.horizontalScrollBar().maximum() == 0
     assert table.columnWidth(0) >= 100  # the figure's text stays readable
+
+
+def test_hovering_a_highlight_shows_its_tooltip(make_window, qtbot, sample_path):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent, QTextCursor
+    from PySide6.QtWidgets import QToolTip
+
+    w = make_window()
+    open_and_wait(qtbot, w, sample_path)
+    s, _e = select(w, "30,000")
+    press(qtbot, w, "m")
+    edit = w.reader.edit
+    cur = QTextCursor(edit.document())
+    cur.setPosition(w.reader.to_qt(s) + 2)
+    edit.setTextCursor(cur)
+    edit.ensureCursorVisible()
+    pos = edit.cursorRect(cur).center()
+    vp = edit.viewport()
+    QApplication.sendEvent(vp, QHelpEvent(QEvent.Type.ToolTip, pos, vp.mapToGlobal(pos)))
+    assert "30,000" in QToolTip.text()
+    QToolTip.hideText()

@@ -194,7 +194,7 @@ class ReaderTextEdit(QTextEdit):
                 QToolTip.hideText()
                 event.ignore()
             return True
-        return False
+        return super().eventFilter(obj, event)  # the scroll area's own (scroll bar hover)
 
 
 class ReaderView(QWidget):
