@@ -274,3 +274,42 @@ def test_a_window_built_before_the_features_were_registered_gets_their_actions(q
     with qtbot.waitSignal(ctl.passFinished, timeout=10000) as blocker:
         find.trigger()
     assert blocker.args[0].figures > 0
+
+
+def test_a_pass_over_a_long_document_keeps_the_window_responsive(make_window, qtbot, tmp_path):
+    """Finding (and storing) thousands of suggestions runs off the UI thread: a 20 ms timer keeps
+    ticking during the pass, and the result is still one undo step."""
+    import sys
+    from pathlib import Path
+
+    from PySide6.QtCore import QTimer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from _newsgen import make_news_pdf
+
+    pdf = tmp_path / "long.pdf"
+    make_news_pdf(pdf, pages=15)
+    w = make_window()
+    open_and_wait(qtbot, w, pdf, timeout=30000)
+    ctl = suggestions.controller(w)
+    ticks: list[int] = []
+    timer = QTimer(w)
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    worker_ticks: list[int] = []
+    with qtbot.waitSignal(ctl.passFinished, timeout=60000) as blocker:
+        timer.start()
+        w.actions.find_figures.trigger()
+        ctl.job.done.connect(lambda _job: worker_ticks.append(len(ticks)))
+    timer.stop()
+    report = blocker.args[0]
+    assert report is not None and report.figures > 400
+    assert worker_ticks and worker_ticks[0] >= 3  # the event loop turned while the worker ran
+    st = w.state
+    assert sum(1 for f in st.figures.values() if f.status == "suggested") == report.figures
+    assert w.figures.model.rowCount() == len(st.figures)
+    assert w.current_figure_id in set(report.figure_ids)
+    w.undo()
+    assert not [f for f in w.state.figures.values() if f.status == "suggested"]
+    assert not w.store.figures(w.doc_id, statuses=("suggested",))
+    assert w.figures.model.rowCount() == len(w.state.figures)  # the undo's thousands of events: one reset

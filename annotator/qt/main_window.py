@@ -1065,7 +1065,8 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _record_changed(self, table: str, op: str, rec) -> None:
-        self.speakers.model.on_record(table, op, rec)
+        if not (op == "reload" and self.events is not None and self.events.batch_rest):
+            self.speakers.model.on_record(table, op, rec)  # a reload reloads it all: once per batch
         if table == "speakers":
             self.speakers.refresh_details()
             self.figures.refill_filters()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, \
-    Signal
+    QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from annotator.core.model import Speaker
@@ -31,27 +31,102 @@ SPEAKER_ID_ROLE = Qt.ItemDataRole.UserRole + 7
 
 
 class StoreEvents(QObject):
-    """Re-emits one store's change events as Qt signals, after updating the document state."""
+    """Re-emits one store's change events as Qt signals, after updating the document state.
+
+    Beyond :attr:`BURST` events in one event-loop turn, further record events are treated as
+    reloads of their tables (below), so undoing thousands of additions costs one view reset.
+
+    "reload" events (``store.add_many``, ``store.notify``: many records at once) are coalesced:
+    every reload of one event-loop turn costs one state reload and one view reset, done on a
+    zero-timer, or at once when the state is read, or when another change comes first."""
 
     recordChanged = Signal(str, str, object)  # table, op, record
     documentChanged = Signal(object)  # Change for the current document
     documentReset = Signal()  # another document is shown (or it was reloaded)
 
+    #: record events announced one by one in one event-loop turn; later ones are coalesced
+    BURST = 64
+
     def __init__(self, store: AnnotationStore, parent=None):
         super().__init__(parent)
         self.store = store
-        self.state: DocumentState | None = None
+        self._state: DocumentState | None = None
+        self._reloads: dict[str, object] = {}  # table -> payload, waiting for the flush
+        self._flushing = False
+        #: True while the 2nd, 3rd... table of one coalesced reload is announced (its listeners
+        #: that reload everything anyway may skip it)
+        self.batch_rest = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._next_turn)
+        self._count = 0  # events heard this event-loop turn
         store.subscribe(self._on_store)
 
+    @property
+    def state(self) -> DocumentState | None:
+        if self._reloads and not self._flushing:
+            self.flush()
+        return self._state
+
+    @state.setter
+    def state(self, value: DocumentState | None) -> None:
+        self._state = value
+
     def set_document(self, doc_id: str | None) -> None:
-        self.state = DocumentState(self.store, doc_id) if doc_id else None
+        self.flush()
+        self._state = DocumentState(self.store, doc_id) if doc_id else None
         self.documentReset.emit()
 
     def detach(self) -> None:
+        self._timer.stop()
+        self._reloads.clear()
         self.store.unsubscribe(self._on_store)
 
+    def _next_turn(self) -> None:
+        self._count = 0
+        self.flush()
+
+    def pending(self) -> bool:
+        """Whether reloads wait for the next flush."""
+        return bool(self._reloads)
+
+    def flush(self) -> None:
+        """Apply the waiting reloads now: one state reload, one ``recordChanged`` per table, one reset."""
+        self._timer.stop()
+        if not self._reloads or self._flushing:
+            return
+        self._flushing = True
+        try:
+            reloads, self._reloads = self._reloads, {}
+            change = None
+            if self._state is not None:
+                self._state.reload()
+                change = Change(reset=True)
+            for i, (table, payload) in enumerate(reloads.items()):
+                self.batch_rest = i > 0
+                self.recordChanged.emit(table, "reload", payload)
+            self.batch_rest = False
+            if change is not None:
+                self.documentChanged.emit(change)
+        finally:
+            self.batch_rest = False
+            self._flushing = False
+
     def _on_store(self, table: str, op: str, rec) -> None:
-        change = self.state.apply(table, op, rec) if self.state is not None else None
+        self._count += 1
+        if op == "reload" or self._count > self.BURST:
+            # many records at once (an undone pass, a bulk edit): one reload instead of a view update each
+            if op != "reload" or table in self._reloads:
+                rec = None
+            self._reloads[table] = rec
+            self._timer.start()
+            return
+        if not self._timer.isActive():
+            self._timer.start()  # the count starts again next turn
+        if self._reloads:
+            self.flush()
+        change = self._state.apply(table, op, rec) if self._state is not None else None
         self.recordChanged.emit(table, op, rec)
         if change is not None:
             self.documentChanged.emit(change)
@@ -67,6 +142,7 @@ class FiguresModel(QAbstractTableModel):
         self.me = ""
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
+        self._cells: dict[str, tuple[tuple, tuple]] = {}  # figure id -> (display texts, sort keys)
 
     # -- feeding ----------------------------------------------------------------
 
@@ -76,10 +152,26 @@ class FiguresModel(QAbstractTableModel):
         self.me = me
         self._ids = [fid for _s, _e, fid in state.ordered()] if state is not None else []
         self._reindex()
+        self._cells = {}
         self.endResetModel()
 
     def _reindex(self) -> None:
         self._row = {fid: i for i, fid in enumerate(self._ids)}
+
+    def _row_cells(self, fid: str, f) -> tuple[tuple, tuple]:
+        """(display texts, sort keys) of a figure's row, worked out once until it changes."""
+        got = self._cells.get(fid)
+        if got is None:
+            st = self.state
+            shown = (f.exact, st.value_text(f), f.unit or f.counted or "", st.speakers_text(fid),
+                     f.verdict if f.status == "confirmed" else f"{f.verdict} (suggested)", f.author,
+                     st.location(f))
+            v = f.value if f.value is not None else f.low
+            keys = [str(x or "").casefold() for x in shown]
+            keys[self.VALUE] = float("-inf") if v is None else v
+            keys[self.WHERE] = f.start
+            got = self._cells[fid] = (shown, tuple(keys))
+        return got
 
     def on_change(self, change: Change) -> None:
         if self.state is None:
@@ -88,6 +180,7 @@ class FiguresModel(QAbstractTableModel):
             self.reset(self.state, self.me)
             return
         for fid in change.removed:
+            self._cells.pop(fid, None)
             row = self._row.get(fid)
             if row is not None:
                 self.beginRemoveRows(QModelIndex(), row, row)
@@ -103,9 +196,12 @@ class FiguresModel(QAbstractTableModel):
             self._row[fid] = row
             self.endInsertRows()
         for fid in change.updated:
+            self._cells.pop(fid, None)
             row = self._row.get(fid)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+        if change.speakers:
+            self._cells.clear()
         if change.speakers and self._ids:
             self.dataChanged.emit(self.index(0, self.SPEAKERS), self.index(len(self._ids) - 1, self.SPEAKERS))
 
@@ -137,30 +233,9 @@ class FiguresModel(QAbstractTableModel):
             return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == self.TEXT:
-                return f.exact
-            if col == self.VALUE:
-                return self.state.value_text(f)
-            if col == self.UNIT:
-                return f.unit or f.counted or ""
-            if col == self.SPEAKERS:
-                return self.state.speakers_text(fid)
-            if col == self.VERDICT:
-                return f.verdict if f.status == "confirmed" else f"{f.verdict} (suggested)"
-            if col == self.AUTHOR:
-                return f.author
-            if col == self.WHERE:
-                return self.state.location(f)
-            return None
+            return self._row_cells(fid, f)[0][col] if 0 <= col < len(self.COLUMNS) else None
         if role == SORT_ROLE:
-            if col == self.VALUE:
-                v = f.value if f.value is not None else f.low
-                return float("-inf") if v is None else v
-            if col == self.WHERE:
-                return f.start
-            if col == self.TEXT:
-                return f.exact.casefold()
-            return str(self.data(index, Qt.ItemDataRole.DisplayRole) or "").casefold()
+            return self._row_cells(fid, f)[1][col] if 0 <= col < len(self.COLUMNS) else None
         if role == FIGURE_ID_ROLE:
             return fid
         if role == SPEAKER_IDS_ROLE:

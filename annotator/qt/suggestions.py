@@ -2,8 +2,9 @@
 
 *Figure ▸ Find figures* (Ctrl+Shift+F) runs :func:`annotator.core.suggest.suggest` over the
 document's stored text in a worker thread, with a progress dialog and Cancel; the window stays
-usable meanwhile. The result is written on the UI thread by
-:func:`~annotator.core.suggest.store_suggestions` in one transaction, as one undo step.
+usable meanwhile. The worker also writes the result, on a connection of its own, with
+:func:`~annotator.core.suggest.store_suggestions` in one transaction; the UI thread then reloads
+its views once and pushes one undo step (an in-memory file is written on the UI thread).
 Spans already marked, suggested or rejected are skipped by the core, so a rejected suggestion
 is never proposed again (it stays in the file as "rejected").
 
@@ -29,6 +30,7 @@ from annotator.core.errors import UserError
 from annotator.core.model import Speaker
 from annotator.qt import dialogs, settings
 from annotator.qt.actions import ActionSpec, register
+from annotator.qt.feature_base import worker_store
 from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, ensure_actions, need_document, \
     run_command, setting_bool
 from annotator.qt.loading import CancelFlag
@@ -88,6 +90,8 @@ class _Thread(QThread):
         job = self.job
         try:
             job.suggestions = suggest(job.text, job.pages, progress=self._progress, cancel=job.cancel)
+            if not job.cancel.is_set():
+                job.store_here()
         except BaseException as exc:  # delivered to the UI thread
             job.error = exc
 
@@ -99,7 +103,8 @@ class FindJob(QObject):
     """One suggestion pass over a document's text, off the UI thread.
 
     ``done(job)`` on the UI thread: ``job.suggestions`` on success, ``job.error`` on failure;
-    a cancel request always wins (the result is dropped even when the pass had finished).
+    a cancel request wins until the worker starts writing (``stored``): from then on the pass's
+    suggestions are in the file and reported as such.
     """
 
     progressed = Signal(int, int)
@@ -114,12 +119,40 @@ class FindJob(QObject):
         self.cancel = CancelFlag()
         self.suggestions: list | None = None
         self.error: BaseException | None = None
+        self.stored = False  # written by the worker (``report`` and ``added`` set)
+        self.report = None
+        self.added: list[tuple[type, str]] = []
         self._thread = _Thread(self)
         self._thread.progressed.connect(self.progressed)
         self._thread.finished.connect(self._finished)  # queued: ``done`` is emitted on the UI thread
 
     def start(self) -> None:
         self._thread.start()
+
+    def store_here(self) -> None:
+        """In the worker: write the suggestions through a connection of its own (one transaction),
+        recording the ids of the records added, so the UI thread only reloads its views. An
+        in-memory file has no second connection: the UI thread writes it then (``stored`` stays False)."""
+        from annotator.core.suggest import store_suggestions
+
+        with worker_store(self.store) as own:
+            if own is None or self.cancel.is_set():
+                return
+            added: list[tuple[type, str]] = []
+
+            def capture(_table, op, rec):
+                if op == "add":
+                    added.append((type(rec), rec.id))
+                elif op == "reload" and isinstance(rec, list):  # store.add_many: the new records
+                    added.extend((type(r), r.id) for r in rec)
+
+            own.subscribe(capture)
+            try:
+                self.report = store_suggestions(own, self.doc_id, self.suggestions or [])
+            finally:
+                own.unsubscribe(capture)
+            self.added = added
+            self.stored = True
 
     def request_cancel(self) -> None:
         self.cancel.set()
@@ -365,7 +398,11 @@ class SuggestionsController(QObject):
         self._update_enabled()
         report = None
         try:
-            if job.cancelled:
+            if job.stored and w.store is not job.store:
+                w.status("The figures found were saved in the annotation file that was closed meanwhile.")
+            elif job.stored:
+                report = self.store_pass(job.doc_id, job.suggestions or [], job)
+            elif job.cancelled:
                 w.status("Finding figures was cancelled: nothing was changed.")
             elif isinstance(job.error, UserError):
                 dialogs.show_error(w, "Cannot find figures", str(job.error))
@@ -383,18 +420,28 @@ class SuggestionsController(QObject):
             if self._pending:
                 QTimer.singleShot(0, self._next_pending)
 
-    def store_pass(self, doc_id: str, suggestions: list):
-        """Write a pass's suggestions (one undo step), go to the first, offer alias proposals."""
+    def store_pass(self, doc_id: str, suggestions: list, job: FindJob | None = None):
+        """Write a pass's suggestions (one undo step), go to the first, offer alias proposals.
+
+        When the worker has written them already (``job.stored``), the window's connection only
+        announces the new records (one reload) and the undo step is made from the ids it added."""
         from annotator.core.suggest import store_suggestions
 
         w = self.window
         store = w.store
         cmd = CapturedAdd(store, lambda: store_suggestions(store, doc_id, suggestions), "find figures")
-        try:
-            cmd.execute()
-        except UserError as exc:
-            dialogs.show_error(w, "The suggestions could not be saved", str(exc))
-            return None
+        if job is not None and job.stored:
+            cmd.result, cmd.added = job.report, list(job.added)
+            cmd._skip_redo = True  # done: the push must not add them again
+            tables = {cls.TABLE for cls, _rid in cmd.added}
+            for table in sorted(tables):
+                store.notify(table, "reload")
+        else:
+            try:
+                cmd.execute()
+            except UserError as exc:
+                dialogs.show_error(w, "The suggestions could not be saved", str(exc))
+                return None
         report = cmd.result
         if cmd.added:
             w.undo_stack.push(cmd)
@@ -404,9 +451,10 @@ class SuggestionsController(QObject):
             w.status(f"{report.figures} figure{'s' if report.figures != 1 else ''} suggested{extra}: "
                      f"Y accepts, X rejects, N goes to the next.", 12000)
             if doc_id == w.doc_id:
-                ids = [i for i in self.suggested_ids() if i in set(report.figure_ids)]
-                if ids:
-                    w.go_to_figure(ids[0])
+                new_ids = set(report.figure_ids)
+                first = next((i for i in self.suggested_ids() if i in new_ids), None)
+                if first is not None:
+                    w.go_to_figure(first)
         else:
             w.status(f"No new figures found{extra}.", 8000)
         if report.alias_proposals:
