@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import pstats
+import resource
 import statistics
 import sys
 import tempfile
@@ -47,9 +49,37 @@ TARGET = 1.5
 
 
 def _timed(fn) -> float:
+    """Wall time of ``fn``, after a full garbage collection (untimed) so that one side does not pay
+    for the collection the other side's allocations made due."""
+    gc.collect()
     t = time.perf_counter()
     fn()
     return time.perf_counter() - t
+
+
+def _cpu() -> tuple[float, float]:
+    """CPU seconds used so far by this process and by its waited-for children (the helper)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def _helper_startup() -> float:
+    """Seconds from starting a figures helper process to its first page back (one short page)."""
+    from annotator.core.figures_worker import FigureHelper
+
+    text = "Some 38,245 households are affected, according to the United Nations."
+    t = time.perf_counter()
+    helper = FigureHelper.start(text, [(0, len(text))])
+    if helper is None:
+        return float("nan")
+    try:
+        while helper.take(0) is None:
+            time.sleep(0.0005)
+            if time.perf_counter() - t > 30:
+                return float("nan")
+        return time.perf_counter() - t
+    finally:
+        helper.close()
 
 
 def hot_spots(fn, top: int = 15) -> str:
@@ -81,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     from annotator.core.documents import load_document
     from annotator.core.pdf import pymupdf
     from annotator.core.store import AnnotationStore
-    from annotator.core.suggest import store_suggestions, suggest
+    from annotator.core.suggest import PARALLEL_MIN_CHARS, store_suggestions, suggest
 
     m = pymupdf()
     tmp = Path(tempfile.mkdtemp(prefix="bench_suggest_"))
@@ -130,13 +160,20 @@ def main(argv: list[str] | None = None) -> int:
         found = suggest(texts[0], pages, progress=progress, cancel=cancel)
         stored[:] = [store_suggestions(store, doc_id, found)]
 
+    def single_pass():
+        found[:] = suggest(texts[0], pages, progress=progress, cancel=cancel, parallel=False)
+
     figures_only: list[float] = []
-    raw_t, ours_t, ours_store_t = [], [], []
+    raw_t, ours_t, ours_store_t, single_t, cpu = [], [], [], [], []
     for _ in range(args.rounds):
         raw_t.append(_timed(raw_pass))
         fresh_text()
+        c0 = _cpu()
         ours_t.append(_timed(our_pass))
-        figures_only.append(_timed(lambda: suggest(texts[0], pages, speakers=False)))
+        cpu.append([b - a for a, b in zip(c0, _cpu())])
+        fresh_text()
+        single_t.append(_timed(single_pass))
+        figures_only.append(_timed(lambda: suggest(texts[0], pages, speakers=False, parallel=False)))
         raw_t.append(_timed(raw_pass))
         store, doc_id = fresh_store()
         fresh_text()
@@ -145,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     raw_m = statistics.median(raw_t)
     ours_m = statistics.median(ours_t)
     store_m = statistics.median(ours_store_t)
+    single_m = statistics.median(single_t)
     fig_m = statistics.median(figures_only)
     rep = stored[0]
     print(f"{args.pages} pages, {words:.0f} words/page, {len(found)} figures suggested "
@@ -153,10 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     ok = report(f"suggest() pass, {args.pages} p vs get_text words", raw_m, ours_m, TARGET, unit="s", scale=1)
     ok &= report(f"suggest() + store_suggestions (in-memory file)", raw_m, store_m, TARGET, unit="s", scale=1)
     per = 1000.0 / args.pages
-    print(f"per page: get_text('words') {raw_m * per:.2f} ms | suggest {ours_m * per:.2f} ms "
-          f"(figures {fig_m * per:.2f} ms + speakers {(ours_m - fig_m) * per:.2f} ms) | "
+    helper = "with a helper process" if len(doc.text) >= PARALLEL_MIN_CHARS else "in one process (short text)"
+    print(f"per page: get_text('words') {raw_m * per:.2f} ms | suggest {ours_m * per:.2f} ms ({helper}) | "
           f"store_suggestions {(store_m - ours_m) * per:.2f} ms | per figure stored "
           f"{(store_m - ours_m) * 1e6 / max(1, rep.figures):.0f} us")
+    main_cpu, helper_cpu = (statistics.median(c[i] for c in cpu) for i in (0, 1))
+    print(f"info: the pass in one process (parallel=False): {single_m * per:.2f} ms/page ({single_m / raw_m:.2f}x; "
+          f"figures {fig_m * per:.2f} ms + speakers {(single_m - fig_m) * per:.2f} ms); CPU time of the pass: "
+          f"this process {main_cpu * per:.2f} ms/page + helper {helper_cpu * per:.2f} ms/page "
+          f"(wall {ours_m * per:.2f})")
+    print(f"info: helper process start-up (spawn, imports, first page back): {_helper_startup() * 1000:.0f} ms")
 
     # information: storing with the word quads, as 'annotator new --suggest' does for PDFs
     from annotator.commands.new import _quads_for

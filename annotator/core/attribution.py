@@ -63,6 +63,7 @@ __all__ = [
     "Relation",
     "AttributionEngine",
     "attribute",
+    "release",
     "find_attributions",
     "match_speaker",
     "guess_kind",
@@ -1980,6 +1981,13 @@ def attribute(text: str, spans: list[tuple[int, int]]) -> list[list[SpeakerCandi
         _LAST[0], _LAST[1] = text, eng
     extra = eng.confirmations(spans)
     return [eng.candidates(s, e, extra.get(i)) for i, (s, e) in enumerate(spans)]
+
+
+def release(text: str) -> None:
+    """Drop the reading of ``text`` kept by :func:`attribute` (a pass that has finished calls this:
+    the reading of a long document holds hundreds of thousands of objects)."""
+    if _LAST[0] is text:
+        _LAST[0] = _LAST[1] = None
 
 
 def find_attributions(text: str) -> list[Relation]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from annotator.core.anchors import quote_selector
-from annotator.core.attribution import SpeakerCandidate, attribute, match_speaker
+from annotator.core.attribution import SpeakerCandidate, attribute, match_speaker, release
 from annotator.core.errors import Cancelled
 from annotator.core.figures import FigureSuggestion, ParsedFigure, detect_figures
 from annotator.core.model import Attribution, Figure, Speaker
@@ -100,23 +101,39 @@ def _chunks(text: str, pages: list | None) -> list[tuple[int, int]]:
     return spans or [(0, 0)]
 
 
+_GC_LOCK = threading.Lock()
+_GC_STATE = {"passes": 0, "saved": None}
+
+
 @contextlib.contextmanager
 def _gc_paused():
-    """No cyclic garbage collection while a pass runs (it restarts afterwards).
+    """No *full* garbage collection while a pass runs (young generations are still collected).
 
-    A pass creates no reference cycles, but it allocates many objects and keeps the document's
-    reading (relations, mentions) alive, so the collector's generation scans grow with the document:
-    about a quarter of a pass's time on a 1000-page PDF. Collection is process-wide: a pass started
-    while it is already off (or a second pass running meanwhile) leaves it as it found it.
+    A pass keeps the document's reading (relations, mentions) and its results alive, several hundred
+    thousand objects on a 1000-page PDF, and each full collection walks all of them: six full
+    collections made a quarter of a pass's time. So the oldest generation's threshold is raised while
+    passes run and restored when the last one ends; the one full collection due then runs at the
+    collector's next turn. Process-wide, counted, so overlapping passes restore it once.
     """
-    was = gc.isenabled()
-    if was:
-        gc.disable()
+    with _GC_LOCK:
+        if _GC_STATE["passes"] == 0:
+            t = gc.get_threshold()
+            _GC_STATE["saved"] = t
+            gc.set_threshold(t[0], t[1], 1 << 30)
+        _GC_STATE["passes"] += 1
     try:
         yield
     finally:
-        if was:
-            gc.enable()
+        with _GC_LOCK:
+            _GC_STATE["passes"] -= 1
+            if _GC_STATE["passes"] == 0 and _GC_STATE["saved"] is not None:
+                gc.set_threshold(*_GC_STATE["saved"])
+                _GC_STATE["saved"] = None
+
+
+#: a pass over a text at least this long (about 150 pages of a dense PDF) detects the figures of the
+#: pages ahead in a helper process (see annotator.core.figures_worker); shorter ones run in one process
+PARALLEL_MIN_CHARS = 500_000
 
 
 def suggest(
@@ -125,31 +142,55 @@ def suggest(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     speakers: bool = True,
+    parallel: bool | None = None,
 ) -> list[Suggestion]:
-    """Figures found in ``text`` (code-point offsets), each with its speaker candidates."""
+    """Figures found in ``text`` (code-point offsets), each with its speaker candidates.
+
+    ``parallel``: detect figures in a helper process while this one attributes speakers (None:
+    for texts of at least :data:`PARALLEL_MIN_CHARS` characters in several chunks). The result is
+    the same either way.
+    """
     with _gc_paused():
-        return _suggest(text, pages, progress, cancel, speakers)
+        return _suggest(text, pages, progress, cancel, speakers, parallel)
 
 
-def _suggest(text, pages, progress, cancel, speakers) -> list[Suggestion]:
+def _suggest(text, pages, progress, cancel, speakers, parallel) -> list[Suggestion]:
     out: list[Suggestion] = []
     chunks = _chunks(text, pages)
     page_starts = [s for s, _ in chunks] if pages else None
-    for i, (cs, ce) in enumerate(chunks):
-        if cancel is not None and cancel():
-            raise Cancelled("Finding figures was cancelled.")
-        found = detect_figures(text[cs:ce])
-        spans = [(f.start + cs, f.end + cs) for f in found]
-        # attribution reads the whole text (one reading, reused across chunks), so a speaker named
-        # on an earlier page, "he said" or a continuing quotation still resolve
-        cands = attribute(text, spans) if (speakers and found) else [[] for _ in found]
-        for f, (gs, ge), cand_list in zip(found, spans, cands):
-            page = None
-            if page_starts is not None:
-                page = bisect.bisect_right(page_starts, gs) - 1
-            out.append(Suggestion(gs, ge, f.text, f.parsed, page, list(cand_list)))
-        if progress is not None:
-            progress(i + 1, len(chunks))
+    if parallel is None:
+        parallel = len(text) >= PARALLEL_MIN_CHARS and len(chunks) >= 8
+    helper = None
+    if parallel and len(chunks) > 1:
+        from annotator.core.figures_worker import FigureHelper
+
+        helper = FigureHelper.start(text, chunks)
+    try:
+        for i, (cs, ce) in enumerate(chunks):
+            if cancel is not None and cancel():
+                raise Cancelled("Finding figures was cancelled.")
+            rows = helper.take(i) if helper is not None else None
+            if rows is None:
+                if helper is not None:
+                    helper.reached(i)  # the helper skips this page: it is done here
+                found = [(f.start + cs, f.end + cs, f.text, f.parsed) for f in detect_figures(text[cs:ce])]
+            else:
+                found = [(r[0] + cs, r[1] + cs, text[r[0] + cs:r[1] + cs], ParsedFigure(*r[2:])) for r in rows]
+            spans = [(f[0], f[1]) for f in found]
+            # attribution reads the whole text (one reading, reused across chunks), so a speaker named
+            # on an earlier page, "he said" or a continuing quotation still resolve
+            cands = attribute(text, spans) if (speakers and found) else [[] for _ in found]
+            for (gs, ge, ftext, parsed), cand_list in zip(found, cands):
+                page = None
+                if page_starts is not None:
+                    page = bisect.bisect_right(page_starts, gs) - 1
+                out.append(Suggestion(gs, ge, ftext, parsed, page, list(cand_list)))
+            if progress is not None:
+                progress(i + 1, len(chunks))
+    finally:
+        if helper is not None:
+            helper.close()
+        release(text)  # the reading of the text is not needed after the pass
     return out
 
 
