@@ -305,7 +305,7 @@ def test_table_and_highlights_select_each_other_and_filter(win, qtbot):
     assert win.figures.visible_ids() == [colleague.id]
     assert "Colleague" in win.figures.model.index(win.figures.model.row_of(colleague.id), 0).data(
         Qt.ItemDataRole.ToolTipRole)
-    assert "By Colleague" in win.highlights.highlights["f:" + colleague.id].tooltip
+    assert "By Colleague" in win.highlights.highlights["f:" + colleague.id].tip()
     win.figures.filter_by(author=None)
     assert len(win.figures.visible_ids()) == 4
     # sorting by value

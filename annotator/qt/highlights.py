@@ -7,7 +7,9 @@ paged documents ``page`` and ``quads`` say where they are drawn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
@@ -58,6 +60,15 @@ class Highlight:
     page: int | None = None
     quads: tuple | None = None
     tooltip: str = ""
+    #: works the tooltip out when it is first shown (building thousands of tooltips up front stalls
+    #: the window after a long Find figures pass); ``tip()`` reads either
+    tip_fn: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    def tip(self) -> str:
+        """The tooltip text (worked out now when it is lazy)."""
+        if self.tooltip or self.tip_fn is None:
+            return self.tooltip
+        return self.tip_fn()
 
     def look(self) -> tuple:
         """What the drawing depends on (a change elsewhere, e.g. the tooltip, needs no repaint)."""
@@ -73,7 +84,9 @@ def _esc(s: str) -> str:
 
 
 def figure_tooltip(state: DocumentState, fid: str, me: str) -> str:
-    f = state.figures[fid]
+    f = state.figures.get(fid)
+    if f is None:  # gone since (the highlight is about to be redrawn)
+        return ""
     value = state.value_text(f)
     unit = f.unit or ""
     lines = [f"<b>{_esc(f.exact)}</b>"]
@@ -90,23 +103,33 @@ def figure_tooltip(state: DocumentState, fid: str, me: str) -> str:
     return "<br>".join(lines)
 
 
+def evidence_tooltip(state: DocumentState, fid: str, att_id: str) -> str:
+    f = state.figures.get(fid)
+    a = state.attributions.get(fid, {}).get(att_id)
+    if f is None or a is None:
+        return ""
+    sp = state.speaker(a.speaker_id)
+    name = sp.name if sp else "?"
+    return f"Evidence: <b>{_esc(name)}</b> {_esc(a.role)} “{_esc(f.exact)}”<br>By {_esc(a.author or 'unknown')}"
+
+
 def build(state: DocumentState, me: str, figure_ids=None) -> dict[str, Highlight]:
-    """Highlights of the given figures (all when None) and of their attributions' evidence."""
+    """Highlights of the given figures (all when None) and of their attributions' evidence.
+
+    Their tooltips are worked out from the state when first shown (``Highlight.tip()``)."""
     out: dict[str, Highlight] = {}
     ids = state.figures.keys() if figure_ids is None else [i for i in figure_ids if i in state.figures]
+    partial = functools.partial
     for fid in ids:
         f = state.figures[fid]
-        tip = figure_tooltip(state, fid, me)
         out["f:" + fid] = Highlight("f:" + fid, "figure", fid, f.start, f.end, f.verdict, f.status, f.author,
-                                    f.page, _quads(f.quads), tip)
-        for a in state.figure_attributions(fid):
+                                    f.page, _quads(f.quads), "", partial(figure_tooltip, state, fid, me))
+        for a in state.attributions.get(fid, {}).values():
             if a.evidence_start is None or a.evidence_end is None or a.evidence_end <= a.evidence_start:
                 continue
-            sp = state.speaker(a.speaker_id)
-            name = sp.name if sp else "?"
-            etip = f"Evidence: <b>{_esc(name)}</b> {_esc(a.role)} “{_esc(f.exact)}”<br>By {_esc(a.author or 'unknown')}"
             out["e:" + a.id] = Highlight("e:" + a.id, "evidence", fid, a.evidence_start, a.evidence_end, f.verdict,
-                                         a.status, a.author, a.evidence_page, _quads(a.evidence_quads), etip)
+                                         a.status, a.author, a.evidence_page, _quads(a.evidence_quads), "",
+                                         partial(evidence_tooltip, state, fid, a.id))
     return out
 
 
@@ -144,8 +167,6 @@ class HighlightSource(QObject):
             self.reset(self.state, self.me)
             return
         fids = set(change.added) | set(change.removed) | set(change.updated)
-        if change.speakers:  # names appear in tooltips: refresh the tooltips of every figure
-            fids |= set(self.state.figures)
         if not fids:
             return
         keys: set[str] = set()

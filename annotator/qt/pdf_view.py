@@ -238,7 +238,7 @@ class _Highlight:
     __slots__ = ("id", "figure_id", "page", "quads", "span", "color", "line", "dashed", "tooltip", "order",
                  "_polys", "_bounds")
 
-    def __init__(self, hid: str, page: int, quads, color, tooltip: str, *, figure_id: str | None = None,
+    def __init__(self, hid: str, page: int, quads, color, tooltip, *, figure_id: str | None = None,
                  span: tuple[int, int] | None = None, line=None, dashed: bool = False, order: tuple = ()):
         self.id = hid
         self.figure_id = figure_id if figure_id is not None else hid
@@ -248,7 +248,7 @@ class _Highlight:
         self.color = color
         self.line = line  # underline colour, or None
         self.dashed = dashed
-        self.tooltip = tooltip
+        self.tooltip = tooltip  # text, or a callable working it out when first shown
         self.order = order
         self._polys = None
         self._bounds = None
@@ -1237,8 +1237,8 @@ class PdfView(QAbstractScrollArea):
         order = (h.kind == "figure", h.status == "confirmed", -(h.end - h.start), h.start)
         kw = dict(figure_id=h.figure_id, line=line, dashed=dashed, order=order)
         if h.page is not None and h.quads and 0 <= h.page < self._count:
-            return [_Highlight(h.key, int(h.page), [list(q) for q in h.quads], fill, h.tooltip, **kw)]
-        return [_Highlight(h.key, n, None, fill, h.tooltip, span=(a, b), **kw)
+            return [_Highlight(h.key, int(h.page), [list(q) for q in h.quads], fill, h.tooltip or h.tip, **kw)]
+        return [_Highlight(h.key, n, None, fill, h.tooltip or h.tip, span=(a, b), **kw)
                 for n, a, b in self._segments(h.start, h.end)]
 
     def _segments(self, start: int, end: int) -> list[tuple[int, int, int]]:
@@ -1586,10 +1586,12 @@ class PdfView(QAbstractScrollArea):
             if hit is not None:
                 pt = QPointF(hit[1], hit[2])
                 for h in reversed(self._highlights.get(hit[0], ())):
-                    if h.tooltip and h.tooltip not in tips and any(
+                    if h.tooltip and any(
                         poly.boundingRect().adjusted(-1, -1, 1, 1).contains(pt) for poly in h.polys(self)
                     ):
-                        tips.append(h.tooltip)
+                        t = h.tooltip() if callable(h.tooltip) else h.tooltip  # lazy: worked out when shown
+                        if t and t not in tips:
+                            tips.append(t)
             tip = "<hr>".join(tips)
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self.viewport())

@@ -478,7 +478,7 @@ class ReaderView(QWidget):
         if hit < 0:
             return ""
         hs = self.highlights_at(self.to_cp(hit))
-        return "<hr>".join(h.tooltip for h in hs if h.tooltip)
+        return "<hr>".join(t for t in (h.tip() for h in hs) if t)
 
     def _cursor_moved(self) -> None:
         if not self._shown:  # no highlight to activate (and no need for the UTF-16 map yet)
