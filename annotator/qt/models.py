@@ -8,6 +8,7 @@ touch a view.
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, \
@@ -143,6 +144,8 @@ class FiguresModel(QAbstractTableModel):
         self._ids: list[str] = []
         self._row: dict[str, int] = {}
         self._cells: dict[str, tuple[tuple, tuple]] = {}  # figure id -> (display texts, sort keys)
+        self.sort_column = self.WHERE  # the rows' order (set through the proxy's ``sort``)
+        self.sort_order = Qt.SortOrder.AscendingOrder
 
     # -- feeding ----------------------------------------------------------------
 
@@ -150,10 +153,64 @@ class FiguresModel(QAbstractTableModel):
         self.beginResetModel()
         self.state = state
         self.me = me
-        self._ids = [fid for _s, _e, fid in state.ordered()] if state is not None else []
-        self._reindex()
         self._cells = {}
+        self._ids = self._sorted([fid for _s, _e, fid in state.ordered()]) if state is not None else []
+        self._reindex()
         self.endResetModel()
+
+    # -- sorting: done here, with keys worked out once per row, instead of by the proxy (whose
+    # comparisons each call ``data`` twice: seconds for tens of thousands of suggestions)
+
+    def _sort_key(self, col: int):
+        figs = self.state.figures
+        if col == self.WHERE:
+            return lambda fid: figs[fid].start
+        if col == self.TEXT:
+            return lambda fid: figs[fid].exact.casefold()
+        return lambda fid: self._row_cells(fid, figs[fid])[1][col]
+
+    def _sorted(self, ids: list[str]) -> list[str]:
+        """``ids`` (in text order) in the table's order; equal keys keep the text order."""
+        col, order = self.sort_column, self.sort_order
+        if not 0 <= col < len(self.COLUMNS) or self.state is None or col == self.WHERE and \
+                order == Qt.SortOrder.AscendingOrder:
+            return ids
+        return sorted(ids, key=self._sort_key(col), reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def sort_rows(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """Put the rows in the order of a column (a layout change: selections follow their rows)."""
+        self.sort_column, self.sort_order = column, order
+        self._resort()
+
+    def _resort(self) -> None:
+        if not self._ids or self.state is None:
+            return
+        base = sorted(self._ids, key=lambda fid: (self.state.figures[fid].start, self.state.figures[fid].end, fid))
+        new = self._sorted(base)
+        if new == self._ids:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        fids = [self._ids[i.row()] if 0 <= i.row() < len(self._ids) else None for i in old]
+        self._ids = new
+        self._reindex()
+        self.changePersistentIndexList(
+            old, [self.index(self._row[fid], i.column()) if fid in self._row else QModelIndex()
+                  for i, fid in zip(old, fids)])
+        self.layoutChanged.emit()
+
+    def _insert_row(self, fid: str) -> int:
+        """Where a new figure goes in the current order (after rows with an equal key)."""
+        col, order = self.sort_column, self.sort_order
+        if not 0 <= col < len(self.COLUMNS):
+            return len(self._ids)
+        key = self._sort_key(col)
+        keys = [key(x) for x in self._ids]
+        k = key(fid)
+        if order == Qt.SortOrder.DescendingOrder:
+            keys.reverse()
+            return len(keys) - bisect.bisect_left(keys, k)
+        return bisect.bisect_right(keys, k)
 
     def _reindex(self) -> None:
         self._row = {fid: i for i, fid in enumerate(self._ids)}
@@ -190,10 +247,10 @@ class FiguresModel(QAbstractTableModel):
         for fid in change.added:
             if fid in self._row:
                 continue
-            row = len(self._ids)
+            row = self._insert_row(fid)
             self.beginInsertRows(QModelIndex(), row, row)
-            self._ids.append(fid)
-            self._row[fid] = row
+            self._ids.insert(row, fid)
+            self._reindex()
             self.endInsertRows()
         for fid in change.updated:
             self._cells.pop(fid, None)
@@ -204,6 +261,8 @@ class FiguresModel(QAbstractTableModel):
             self._cells.clear()
         if change.speakers and self._ids:
             self.dataChanged.emit(self.index(0, self.SPEAKERS), self.index(len(self._ids) - 1, self.SPEAKERS))
+        if change.updated or change.speakers and self.sort_column == self.SPEAKERS:
+            self._resort()  # a changed value may move its row
 
     # -- reading --------------------------------------------------------------------
 
@@ -279,6 +338,16 @@ class FigureFilterProxy(QSortFilterProxyModel):
         self.author: str | None = None
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        """A :class:`FiguresModel` source sorts its rows itself (keys worked out once a row); the proxy
+        keeps the source's order then."""
+        src = self.sourceModel()
+        if isinstance(src, FiguresModel) and column >= 0:
+            src.sort_rows(column, order)
+            super().sort(-1, Qt.SortOrder.AscendingOrder)  # column -1, descending: the source's order reversed
+        else:
+            super().sort(column, order)
 
     def set_filters(self, *, speaker_id=..., verdict=..., author=...) -> None:
         """Change filters (None = no filter on that field; omitted = unchanged)."""
