@@ -148,18 +148,29 @@ class Actions:
     """The QActions of one window, by name (``actions["mark_figure"]`` or ``actions.mark_figure``)."""
 
     def __init__(self, parent: QObject, specs: list[ActionSpec] | None = None):
-        self.specs = list(specs if specs is not None else SPECS)
+        self.parent = parent
+        self.specs: list[ActionSpec] = []
         self._by_name: dict[str, QAction] = {}
-        for spec in self.specs:
-            a = QAction(spec.text, parent)
-            a.setObjectName(spec.name)
-            a.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
-            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.shortcuts)
-            a.setToolTip(f"{spec.tip} ({keys})" if keys else spec.tip)
-            a.setStatusTip(spec.tip)
-            a.setCheckable(spec.checkable)
-            self._by_name[spec.name] = a
+        for spec in specs if specs is not None else SPECS:
+            self.add(spec)
+
+    def add(self, spec: ActionSpec) -> QAction:
+        """Make the action of ``spec`` (a feature installed after the window was built); it is listed in
+        Help ▸ Keyboard shortcuts like the others. Putting it in a menu is the caller's part. An action
+        of that name made already is returned as it is."""
+        if spec.name in self._by_name:
+            return self._by_name[spec.name]
+        a = QAction(spec.text, self.parent)
+        a.setObjectName(spec.name)
+        a.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
+        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.shortcuts)
+        a.setToolTip(f"{spec.tip} ({keys})" if keys else spec.tip)
+        a.setStatusTip(spec.tip)
+        a.setCheckable(spec.checkable)
+        self.specs.append(spec)
+        self._by_name[spec.name] = a
+        return a
 
     def __getitem__(self, name: str) -> QAction:
         return self._by_name[name]

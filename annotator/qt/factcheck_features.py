@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from annotator.core.errors import UserError
@@ -44,7 +44,7 @@ class ActionMap(dict):
 def ensure_actions(window, specs) -> ActionMap:
     """The window's QActions for ``specs``. A window built after the specs were registered has them
     already (menus, shortcuts list); for one built before, they are made here like the window makes
-    its own and put in its menus (Help ▸ Keyboard shortcuts then misses them)."""
+    its own (``window.actions.add``, so Help ▸ Keyboard shortcuts lists them) and put in its menus."""
     out = ActionMap()
     for spec in specs:
         try:
@@ -52,14 +52,7 @@ def ensure_actions(window, specs) -> ActionMap:
             continue
         except KeyError:
             pass
-        a = QAction(spec.text, window)
-        a.setObjectName(spec.name)
-        a.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
-        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.shortcuts)
-        a.setToolTip(f"{spec.tip} ({keys})" if keys else spec.tip)
-        a.setStatusTip(spec.tip)
-        a.setCheckable(spec.checkable)
+        a = window.actions.add(spec)  # listed in Help ▸ Keyboard shortcuts too
         _menu(window, spec.menu).addAction(a)
         window.addAction(a)
         out[spec.name] = a
@@ -183,27 +176,6 @@ def need_document(window) -> bool:
         window.status("Open a document first.")
         return False
     return True
-
-
-def go_to_figure(window, figure_id: str) -> bool:
-    """Make a figure current, showing its document first when it is in another one."""
-    from annotator.core.model import Figure
-
-    store = window.store
-    if store is None or not figure_id:
-        return False
-    st = window.state
-    if st is None or figure_id not in st.figures:
-        f = store.get(Figure, figure_id)
-        if f is None or f.deleted or f.status == "rejected":
-            window.status("That figure no longer exists (deleted or rejected).")
-            return False
-        if f.document_id != window.doc_id:
-            window.show_document(f.document_id)
-    if window.state is not None and figure_id in window.state.figures:
-        window.go_to_figure(figure_id)
-        return True
-    return False
 
 
 def go_to_figure(window, figure_id: str) -> bool:

@@ -23,11 +23,10 @@ import contextlib
 import functools
 import logging
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, QThread, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QMenu, QProgressDialog, QWidget
 
 from annotator.core.errors import Cancelled, UserError
@@ -67,25 +66,12 @@ def _menu(window, path: str) -> QMenu:
     return parent
 
 
-def _new_action(window, spec: actions_mod.ActionSpec) -> QAction:
-    """A QAction for ``spec`` set up exactly as :class:`annotator.qt.actions.Actions` does."""
-    a = QAction(spec.text, window)
-    a.setObjectName(spec.name)
-    a.setShortcuts([QKeySequence(k) for k in spec.shortcuts])
-    a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    keys = ", ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in spec.shortcuts)
-    a.setToolTip(f"{spec.tip} ({keys})" if keys else spec.tip)
-    a.setStatusTip(spec.tip)
-    a.setCheckable(spec.checkable)
-    return a
-
-
 def ensure_actions(window, specs: list[actions_mod.ActionSpec]) -> dict[str, QAction]:
     """The window's QActions for ``specs``, by name.
 
     A window built after the specs were registered already has them (in its menus, its
-    shortcut list and as window actions). For a window built before, they are created here
-    and added to the menus (fallback; Help ▸ Keyboard shortcuts then misses them).
+    shortcut list and as window actions). For a window built before, they are made here with
+    ``window.actions.add`` (so Help ▸ Keyboard shortcuts lists them) and put in the menus.
     """
     out: dict[str, QAction] = {}
     for spec in specs:
@@ -98,7 +84,7 @@ def ensure_actions(window, specs: list[actions_mod.ActionSpec]) -> dict[str, QAc
         if a is not None:
             out[spec.name] = a
             continue
-        a = _new_action(window, spec)
+        a = window.actions.add(spec)
         _menu(window, spec.menu).addAction(a)
         window.addAction(a)
         out[spec.name] = a
@@ -165,9 +151,8 @@ class WindowLink(QObject):
     """Stable signals about one main window, whichever annotation file it has open.
 
     The window makes a new ``events`` object (StoreEvents) for every annotation file it
-    opens; this link reconnects to the current one. Where the window offers
-    ``storeChanged`` / ``currentFigureChanged`` signals they are used; otherwise the
-    link follows ``set_store`` and ``set_current_figure`` by wrapping them on the instance.
+    opens; this link reconnects to the current one, following the window's ``storeChanged``
+    and ``currentFigureChanged`` signals.
     """
 
     storeEvent = Signal(str, str, object)  # table, op, record (after the document state was updated)
@@ -189,28 +174,9 @@ class WindowLink(QObject):
         self._events = None
         self._current: object = object()
         window.opened.connect(lambda _doc: self.sync())
-        if hasattr(window, "storeChanged"):
-            window.storeChanged.connect(self.sync)
-        else:
-            self._after(window, "set_store", self.sync)
-        if hasattr(window, "currentFigureChanged"):
-            window.currentFigureChanged.connect(lambda _fid: self.check_current())
-        else:
-            self._after(window, "set_current_figure", self.check_current)
+        window.storeChanged.connect(self.sync)
+        window.currentFigureChanged.connect(lambda _fid: self.check_current())
         self.sync()
-
-    @staticmethod
-    def _after(obj, name: str, then: Callable[[], None]) -> None:
-        original = getattr(obj, name)
-
-        @functools.wraps(original)
-        def wrapper(*args, **kwargs):
-            try:
-                return original(*args, **kwargs)
-            finally:
-                then()
-
-        setattr(obj, name, wrapper)
 
     @property
     def store(self):

@@ -97,6 +97,10 @@ class MainWindow(QMainWindow):
 
     #: the window is complete (actions, panels, features): see :meth:`ready`
     built = Signal()
+    #: another annotation file is open, or none (end of ``set_store`` and of closing the file)
+    storeChanged = Signal()
+    #: the current figure changed (its id, or None)
+    currentFigureChanged = Signal(object)
 
     def __init__(self, parent=None, *, deferred: bool = False, features: bool = False):
         """``deferred``: build only the first frame now and the rest after it is painted (start-up);
@@ -912,6 +916,7 @@ class MainWindow(QMainWindow):
             self.show_document(doc_id)
         self._update_title()
         self._update_status()
+        self.storeChanged.emit()
 
     def _close_store(self) -> None:
         self.editor.commit_note()
@@ -923,8 +928,14 @@ class MainWindow(QMainWindow):
             self.store.close()
             self.store = None
         self.doc_id = None
-        self.current_figure_id = None
+        self._reset_current_figure()
         self.undo_stack.clear()
+        self.storeChanged.emit()
+
+    def _reset_current_figure(self) -> None:
+        if self.current_figure_id is not None:
+            self.current_figure_id = None
+            self.currentFigureChanged.emit(None)
 
     def _fill_documents(self) -> None:
         self.doc_combo.clear()
@@ -942,7 +953,7 @@ class MainWindow(QMainWindow):
             return
         self.editor.commit_note()
         self.doc_id = doc_id
-        self.current_figure_id = None
+        self._reset_current_figure()
         self.events.set_document(doc_id)  # -> _document_reset
 
     def _document_reset(self) -> None:
@@ -1058,7 +1069,7 @@ class MainWindow(QMainWindow):
         self.figures.on_change(change)
         self.highlights.on_change(change)
         if self.current_figure_id in change.removed:
-            self.current_figure_id = None
+            self._reset_current_figure()
             self.editor.show_figure(None)
         elif self.current_figure_id and (self.current_figure_id in change.updated or change.speakers or change.reset):
             self.editor.refresh()
@@ -1092,6 +1103,7 @@ class MainWindow(QMainWindow):
         if figure_id is not None and origin in ("table", "nav"):
             f = st.figures[figure_id]
             self.view.reveal(f.start, f.end, f.page)
+        self.currentFigureChanged.emit(figure_id)
 
     def go_to_figure(self, figure_id: str) -> None:
         """Make a figure current: select its row, scroll to its highlight and select it."""
@@ -1513,16 +1525,35 @@ class MainWindow(QMainWindow):
             self.editor.focus_note()
 
     def _figures_menu(self, pos) -> None:
-        if self.current_figure() is None:
-            return
+        menu = self.figures_context_menu()
+        if menu is not None:
+            menu.popup(self.figures.table.viewport().mapToGlobal(pos))
+
+    def figures_context_menu(self) -> QMenu | None:
+        """The figures list's right-click menu for the current figure (None: no current figure).
+        A suggestion offers Accept / Reject first (when the suggestions feature is installed)."""
+        f = self.current_figure()
+        if f is None:
+            return None
         menu = QMenu(self)
+        menu.setObjectName("figuresContextMenu")
+        if f.status == "suggested":
+            review = []
+            for name in ("accept_suggestion", "reject_suggestion"):
+                try:
+                    review.append(self.actions[name])
+                except KeyError:
+                    continue  # a window without the suggestions feature
+            if review:
+                menu.addActions(review)
+                menu.addSeparator()
         menu.addAction(self.actions.edit_value)
         menu.addAction(self.actions.edit_note)
         menu.addMenu(self.menus["Figure/Set &verdict"])
         menu.addSeparator()
         menu.addAction(self.actions.delete_figure)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(self.figures.table.viewport().mapToGlobal(pos))
+        return menu
 
     def _show_figures_of(self, speaker_id: str) -> None:
         self.figures_dock.show()
