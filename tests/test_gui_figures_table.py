@@ -45,3 +45,60 @@ def test_sorted_table_keeps_its_order_when_figures_are_added_and_changed(win, qt
     table.sortByColumn(FiguresModel.VALUE, Qt.SortOrder.AscendingOrder)
     shown = values_shown(win)
     assert shown == sorted(shown)
+
+
+def test_review_column_and_review_filter(win, qtbot):
+    from annotator.core.review import set_review_status
+
+    a = add_figure(win, "240,000", 240000.0)
+    b = add_figure(win, "100,000", 100000.0)
+    c = add_figure(win, "30,000", 30000.0)
+    set_review_status(win.store, a.id, "disputed", "Rita")
+    set_review_status(win.store, b.id, "accepted", "Sam")
+    m = win.figures.model
+    assert m.COLUMNS[m.REVIEW] == "Review"
+    assert m.index(m.row_of(a.id), m.REVIEW).data() == "Disputed · Rita"
+    assert m.index(m.row_of(b.id), m.REVIEW).data() == "Accepted · Sam"
+    assert m.index(m.row_of(c.id), m.REVIEW).data() == ""
+    panel = win.figures
+    panel.filter_by(review="disputed")
+    assert panel.visible_ids() == [a.id]
+    panel.filter_by(review="")  # not reviewed
+    assert panel.visible_ids() == [c.id]
+    # the combo offers the same choices to the user
+    combo = panel.review_filter
+    combo.setCurrentIndex(combo.findData("accepted"))
+    combo.activated.emit(combo.currentIndex())
+    assert panel.visible_ids() == [b.id]
+    # a review given later moves the figure in or out of the filtered list
+    set_review_status(win.store, b.id, "", "")
+    assert panel.visible_ids() == []
+    panel.filter_by(review=None)
+    assert set(panel.visible_ids()) == {a.id, b.id, c.id}
+    # sorting by the Review column
+    win.figures.table.sortByColumn(m.REVIEW, Qt.SortOrder.DescendingOrder)
+    assert panel.visible_ids()[0] == a.id  # "disputed · rita" after "" in descending order
+
+
+def test_show_filter_keeps_only_suggestions_or_only_confirmed_figures(win, qtbot):
+    from gui_features import find_figures
+
+    confirmed = add_figure(win, "240,000", 240000.0)
+    report = find_figures(qtbot, win)
+    assert report is not None and report.figures > 0
+    panel = win.figures
+    total = len(panel.visible_ids())
+    panel.filter_by(show="suggested")
+    shown = panel.visible_ids()
+    assert len(shown) == report.figures and confirmed.id not in shown
+    assert all(win.state.figures[i].status == "suggested" for i in shown)
+    assert "of" in panel.count.text()
+    panel.filter_by(show="confirmed")
+    assert panel.visible_ids() == [confirmed.id]
+    # accepting a suggestion moves it from one list to the other
+    panel.filter_by(show="suggested")
+    win.go_to_figure(shown[0])
+    win.actions["accept_suggestion"].trigger()
+    assert shown[0] not in panel.visible_ids()
+    panel.filter_by(show="all")
+    assert len(panel.visible_ids()) == total

@@ -29,6 +29,20 @@ VERDICT_ROLE = Qt.ItemDataRole.UserRole + 4
 AUTHOR_ROLE = Qt.ItemDataRole.UserRole + 5
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 6
 SPEAKER_ID_ROLE = Qt.ItemDataRole.UserRole + 7
+REVIEW_ROLE = Qt.ItemDataRole.UserRole + 8  # the review status ("" = not reviewed)
+
+#: review statuses as the figures list shows them (the core's "" = not reviewed)
+REVIEW_LABELS = {"": "Not reviewed", "accepted": "Accepted", "disputed": "Disputed", "needs_source": "Needs source"}
+
+
+def review_text(f) -> str:
+    """"Accepted · Ann" for a reviewed figure, "" for one not reviewed."""
+    status = getattr(f, "review_status", "") or ""
+    if not status:
+        return ""
+    label = REVIEW_LABELS.get(status, status)
+    who = getattr(f, "reviewer", "") or ""
+    return f"{label} · {who}" if who else label
 
 
 class StoreEvents(QObject):
@@ -134,8 +148,8 @@ class StoreEvents(QObject):
 
 
 class FiguresModel(QAbstractTableModel):
-    COLUMNS = ("Text", "Value", "Unit", "Speakers", "Verdict", "Author", "Where")
-    TEXT, VALUE, UNIT, SPEAKERS, VERDICT, AUTHOR, WHERE = range(7)
+    COLUMNS = ("Text", "Value", "Unit", "Speakers", "Verdict", "Author", "Where", "Review")
+    TEXT, VALUE, UNIT, SPEAKERS, VERDICT, AUTHOR, WHERE, REVIEW = range(8)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -222,7 +236,7 @@ class FiguresModel(QAbstractTableModel):
             st = self.state
             shown = (f.exact, st.value_text(f), f.unit or f.counted or "", st.speakers_text(fid),
                      f.verdict if f.status == "confirmed" else f"{f.verdict} (suggested)", f.author,
-                     st.location(f))
+                     st.location(f), review_text(f))
             v = f.value if f.value is not None else f.low
             keys = [str(x or "").casefold() for x in shown]
             keys[self.VALUE] = float("-inf") if v is None else v
@@ -305,6 +319,8 @@ class FiguresModel(QAbstractTableModel):
             return f.author
         if role == STATUS_ROLE:
             return f.status
+        if role == REVIEW_ROLE:
+            return f.review_status or ""
         if role == Qt.ItemDataRole.DecorationRole and col == self.VERDICT:
             return verdict_color(f.verdict)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -329,13 +345,16 @@ class FiguresModel(QAbstractTableModel):
 
 
 class FigureFilterProxy(QSortFilterProxyModel):
-    """Sorts by the model's SORT_ROLE and filters by speaker, verdict and author."""
+    """Filters by speaker, verdict, author, review status and confirmed / suggested; sorting is the
+    source model's own (:meth:`sort`)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.speaker_id: str | None = None
         self.verdict: str | None = None
         self.author: str | None = None
+        self.review: str | None = None  # a review status, "" = not reviewed, None = any
+        self.show: str | None = None  # "confirmed" or "suggested" (None: both)
         self.setSortRole(SORT_ROLE)
         self.setDynamicSortFilter(True)
 
@@ -349,9 +368,14 @@ class FigureFilterProxy(QSortFilterProxyModel):
         else:
             super().sort(column, order)
 
-    def set_filters(self, *, speaker_id=..., verdict=..., author=...) -> None:
-        """Change filters (None = no filter on that field; omitted = unchanged)."""
+    def set_filters(self, *, speaker_id=..., verdict=..., author=..., review=..., show=...) -> None:
+        """Change filters (None = no filter on that field; omitted = unchanged). ``review`` is a review
+        status or "" (not reviewed); ``show`` is "confirmed" or "suggested" ("all" or None: both)."""
         self.beginFilterChange()
+        if review is not ...:
+            self.review = review
+        if show is not ...:
+            self.show = show if show in ("confirmed", "suggested") else None
         if speaker_id is not ...:
             self.speaker_id = speaker_id or None
         if verdict is not ...:
@@ -361,6 +385,9 @@ class FigureFilterProxy(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        if self.verdict is None and self.author is None and self.speaker_id is None and self.review is None \
+                and self.show is None:
+            return True
         src = self.sourceModel()
         idx = src.index(source_row, 0, source_parent)
         if self.verdict is not None and src.data(idx, VERDICT_ROLE) != self.verdict:
@@ -368,6 +395,10 @@ class FigureFilterProxy(QSortFilterProxyModel):
         if self.author is not None and (src.data(idx, AUTHOR_ROLE) or "") != self.author:
             return False
         if self.speaker_id is not None and self.speaker_id not in (src.data(idx, SPEAKER_IDS_ROLE) or set()):
+            return False
+        if self.review is not None and (src.data(idx, REVIEW_ROLE) or "") != self.review:
+            return False
+        if self.show is not None and src.data(idx, STATUS_ROLE) != self.show:
             return False
         return True
 

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QFormLayo
 
 from annotator.core.model import ATTRIBUTION_ROLES, SPEAKER_KINDS, VERDICT_HELP, VERDICTS, Figure, Speaker
 from annotator.qt.highlights import VERDICT_COLORS
-from annotator.qt.models import FIGURE_ID_ROLE, FigureFilterProxy, FiguresModel, SPEAKER_ID_ROLE, SpeakersModel
+from annotator.qt.models import FIGURE_ID_ROLE, REVIEW_LABELS, SPEAKER_ID_ROLE, FigureFilterProxy, FiguresModel, \
+    SpeakersModel
 
 COMMON_UNITS = ["", "people", "percent", "USD", "EUR", "GBP", "IRR", "prisoners", "years", "days", "months", "km",
                 "tonnes", "MW"]
@@ -561,15 +562,30 @@ class FiguresPanel(QWidget):
         self.author_filter = QComboBox(self)
         self.author_filter.setObjectName("authorFilter")
         self.author_filter.setToolTip("Show only the figures marked by one person.")
+        self.review_filter = QComboBox(self)
+        self.review_filter.setObjectName("reviewFilter")
+        self.review_filter.setToolTip("Show only the figures with one review status.")
+        self.review_filter.addItem("Any review", None)
+        for status, label in REVIEW_LABELS.items():
+            self.review_filter.addItem(label, status)
+        self.show_filter = QComboBox(self)
+        self.show_filter.setObjectName("showFilter")
+        self.show_filter.setToolTip("Show every figure, only confirmed figures, or only suggestions.")
+        for label, data in (("All", "all"), ("Confirmed", "confirmed"), ("Suggestions", "suggested")):
+            self.show_filter.addItem(label, data)
         self.count = QLabel(self)
         self.count.setObjectName("figureCount")
         filters = QHBoxLayout()
+        filters.addWidget(QLabel("Show:", self))
+        filters.addWidget(self.show_filter)
         filters.addWidget(QLabel("Speaker:", self))
         filters.addWidget(self.speaker_filter)
         filters.addWidget(QLabel("Verdict:", self))
         filters.addWidget(self.verdict_filter)
         filters.addWidget(QLabel("Author:", self))
         filters.addWidget(self.author_filter)
+        filters.addWidget(QLabel("Review:", self))
+        filters.addWidget(self.review_filter)
         filters.addStretch(1)
         filters.addWidget(self.count)
 
@@ -591,7 +607,7 @@ class FiguresPanel(QWidget):
         # the text and speakers columns share the room left by the others: no sideways scrolling in a
         # window on a small screen (the others keep widths the user can drag)
         widths = {FiguresModel.VALUE: 100, FiguresModel.UNIT: 72, FiguresModel.VERDICT: 104, FiguresModel.AUTHOR: 80,
-                  FiguresModel.WHERE: 62}
+                  FiguresModel.WHERE: 62, FiguresModel.REVIEW: 110}
         for col, w in widths.items():
             self.table.setColumnWidth(col, w)
         hh.setMinimumSectionSize(40)
@@ -608,6 +624,8 @@ class FiguresPanel(QWidget):
         self.speaker_filter.activated.connect(self._filters_changed)
         self.verdict_filter.activated.connect(self._filters_changed)
         self.author_filter.activated.connect(self._filters_changed)
+        self.review_filter.activated.connect(self._filters_changed)
+        self.show_filter.activated.connect(self._filters_changed)
         # the proxy removes its row while the source row is still there (QSortFilterProxyModel acts on the
         # source's rowsAboutToBeRemoved): count again once the source has changed too
         for sig in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged,
@@ -652,13 +670,17 @@ class FiguresPanel(QWidget):
     def _filters_changed(self, *_args) -> None:
         self.proxy.set_filters(speaker_id=self.speaker_filter.currentData(),
                                verdict=self.verdict_filter.currentData(),
-                               author=self.author_filter.currentData())
+                               author=self.author_filter.currentData(),
+                               review=self.review_filter.currentData(),
+                               show=self.show_filter.currentData())
         self._update_count()
 
-    def filter_by(self, *, speaker_id=..., verdict=..., author=...) -> None:
-        """Set the filter combos (None = all)."""
+    def filter_by(self, *, speaker_id=..., verdict=..., author=..., review=..., show=...) -> None:
+        """Set the filter combos (None = all; ``review`` "" = not reviewed; ``show`` "all", "confirmed"
+        or "suggested")."""
         for combo, v in ((self.speaker_filter, speaker_id), (self.verdict_filter, verdict),
-                         (self.author_filter, author)):
+                         (self.author_filter, author), (self.review_filter, review),
+                         (self.show_filter, "all" if show is None else show)):
             if v is ...:
                 continue
             i = combo.findData(v) if v is not None else 0
