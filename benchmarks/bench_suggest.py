@@ -73,7 +73,7 @@ def _helper_startup() -> float:
     if helper is None:
         return float("nan")
     try:
-        while helper.take(0) is None:
+        while helper.figures(0) is None:
             time.sleep(0.0005)
             if time.perf_counter() - t > 30:
                 return float("nan")

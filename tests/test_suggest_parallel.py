@@ -37,25 +37,28 @@ def from_helper(monkeypatch) -> list[int]:
     """The pages whose figures came from the helper process. The pass waits for the helper's first
     page before it starts (a short document would otherwise be done before the helper is up)."""
     pages: list[int] = []
-    real_take = figures_worker.FigureHelper.take
+    real_figures = figures_worker.FigureHelper.figures
     real_start = figures_worker.FigureHelper.start.__func__
 
-    def start(cls, text, chunks):
-        helper = real_start(cls, text, chunks)
+    def start(cls, text, chunks, speakers=True):
+        helper = real_start(cls, text, chunks, speakers)
         deadline = time.monotonic() + 60
-        while helper is not None and 0 not in helper._rows and time.monotonic() < deadline:
+        while helper is not None and time.monotonic() < deadline:
+            helper._drain()
+            if 0 in helper._figures:
+                break
             time.sleep(0.005)
         return helper
 
     monkeypatch.setattr(figures_worker.FigureHelper, "start", classmethod(start))
 
-    def take(self, i):
-        rows = real_take(self, i)
+    def figures(self, i):
+        rows = real_figures(self, i)
         if rows is not None:
             pages.append(i)
         return rows
 
-    monkeypatch.setattr(figures_worker.FigureHelper, "take", take)
+    monkeypatch.setattr(figures_worker.FigureHelper, "figures", figures)
     return pages
 
 
@@ -64,6 +67,42 @@ def test_the_helper_finds_exactly_what_one_process_finds(who, from_helper):
     assert not from_helper
     helped = suggest(who.text, _pages(who), parallel=True)
     assert len(alone) > 500 and from_helper  # the helper did pages of the pass
+    _same(alone, helped)
+
+
+@pytest.fixture
+def read_ahead(monkeypatch) -> list[int]:
+    """The pass starts once the helper has read every page ahead; returns the pages whose
+    attribution reading came from it."""
+    pages: list[int] = []
+    real_reading = figures_worker.FigureHelper.reading
+    real_start = figures_worker.FigureHelper.start.__func__
+
+    def start(cls, text, chunks, speakers=True):
+        helper = real_start(cls, text, chunks, speakers)
+        deadline = time.monotonic() + 120
+        while helper is not None and not helper._eof and time.monotonic() < deadline:
+            helper._drain()
+            time.sleep(0.005)
+        return helper
+
+    def reading(self, i):
+        got = real_reading(self, i)
+        if got:
+            pages.append(i)
+        return got
+
+    monkeypatch.setattr(figures_worker.FigureHelper, "start", classmethod(start))
+    monkeypatch.setattr(figures_worker.FigureHelper, "reading", reading)
+    return pages
+
+
+def test_the_reading_done_ahead_gives_the_same_speakers(who, read_ahead):
+    """Sentences, quotations, names, cue scans and verb-cue analysis made in the helper are installed
+    instead of computed: every speaker candidate stays the same."""
+    alone = suggest(who.text, _pages(who), parallel=False)
+    helped = suggest(who.text, _pages(who), parallel=True)
+    assert len(read_ahead) > 50
     _same(alone, helped)
 
 
@@ -89,8 +128,8 @@ def test_a_helper_that_dies_is_replaced_by_the_pass_itself(who, monkeypatch):
     started = []
     real_start = figures_worker.FigureHelper.start.__func__
 
-    def start_and_kill(cls, text, chunks):
-        helper = real_start(cls, text, chunks)
+    def start_and_kill(cls, text, chunks, speakers=True):
+        helper = real_start(cls, text, chunks, speakers)
         helper._proc.kill()
         started.append(helper)
         return helper
@@ -105,7 +144,7 @@ def test_cancel_stops_a_helped_pass_and_its_helper(who, monkeypatch):
     started = []
     real_start = figures_worker.FigureHelper.start.__func__
     monkeypatch.setattr(figures_worker.FigureHelper, "start",
-                        classmethod(lambda cls, t, c: started.append(real_start(cls, t, c)) or started[-1]))
+                        classmethod(lambda cls, t, c, sp=True: started.append(real_start(cls, t, c, sp)) or started[-1]))
     calls = []
 
     def cancel() -> bool:

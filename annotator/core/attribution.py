@@ -291,6 +291,21 @@ def _strip_diacritics(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+_PASSIVE = "passive"  # _verb_analysis: "was said by X"
+_PROGRESSIVE = re.compile(r"(?:\b(?:is|are|was|were|been|be)|['’](?:re|s))\s*$")
+_PROGRESSIVE_BE = re.compile(r"(?:\s+(?:is|are|was|were|been|be)|['’](?:re|s))\s*$")
+_APPOSITIVE_AFTER = re.compile(r"\s*,[^,.;“\"]{0,120},")
+_THAT_AFTER = re.compile(r"\s*(?:(?:in|on|at)\s[^,;:“\"]{0,60}?\s)?(?:that\b|:|,)?\s*")
+_CLAUSE_AFTER = re.compile(r"\s*(?:that\b|:|[“\"])")
+_OBJECT_AFTER = re.compile(r"\s*(?:his|her|its|their|a|an|the|this|these|our)\s")
+_OBJECT_END = re.compile(r"[,;.]|\s(?:just|in|on|at|during|before|after|since|when|while|as|because|with|"
+                         r"by|last|earlier|later)\s")
+_BY_AFTER = re.compile(r"\s+by\s+")
+_APPOS_RIGHT = re.compile(r"\s*,\s*([^,.;:“”\"]{2,140}?)(?=[,.;:“”\"]|$)")
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z/.&\- ]{1,20})\)")
+_ALIAS_SPLIT = re.compile(r"[/,]\s*")
+_LEADING_THAT = re.compile(r"^\s*(?:that\s+)?")
+_LIST_ITEM = re.compile(r"\s*(?:[-•*▪–]|\d{1,2}[.)])\s")
 _WS_ONE = re.compile(r"\s")
 _MORE = object()  # a partial window was not enough
 _VERB_AT = re.compile(r"\w+(?:\s+out|\s+for)?")
@@ -485,6 +500,26 @@ def _resolve_plan(np: str, appos: tuple[str, ...]) -> tuple:
     return ("name", np, raw, bool(title), affiliation, ctx, aliases)
 
 
+def _scan_paragraph(text: str, ps: int, pe: int, exact: bool = False) -> tuple[list, tuple]:
+    """The cue scans of one paragraph: the verb cues [(start, end, cue)] and whether each other kind of
+    cue may occur (according to, poll, possessive, came from, relay). With ``exact`` each of those is
+    True only if its expression matches (more scanning; what a helper process does ahead)."""
+    cues = [(m.start(), m.end(), m.group()) for m in CUE_RE.finditer(text, ps, pe)]
+    para = text[ps:pe]
+    acc = "ccording" in para
+    poll = _POLL_HINT.search(para) is not None
+    poss = "'s " in para or "’s " in para
+    came = " from " in para and ("came" in para or "come" in para or "originat" in para)
+    relay = _RELAY_HINT.search(para) is not None
+    if exact:
+        acc = acc and ACCORDING_RE.search(text, ps, pe) is not None
+        poll = poll and POLL_RE.search(text, ps, pe) is not None
+        poss = poss and POSSESSIVE_RE.search(text, ps, pe) is not None
+        came = came and CAME_FROM_RE.search(text, ps, pe) is not None
+        relay = relay and RELAY_RE.search(text, ps, pe) is not None
+    return cues, (acc, poll, poss, came, relay)
+
+
 def _size_key(r: Relation) -> tuple[int, int]:
     size = 0
     for a, b in r.contents:
@@ -527,6 +562,8 @@ class AttributionEngine:
         self._mention_cache: dict[int, list[Mention]] = {}
         self._quote_rel: dict[int, Relation | None] = {}
         self._views: dict[int, tuple] = {}
+        self._verb_pre: dict[int, tuple] = {}  # cue start -> (cue end, _verb_analysis result), computed ahead
+        self._cues: dict[int, tuple] = {}  # paragraph -> _scan_paragraph result, computed ahead
         self._by_token: dict[str, list[_Entity]] = {}
         self._by_norm: dict[str, _Entity] = {}
         self._speakers_seen: list[tuple[int, Speaker, str | None]] = []  # (pos, speaker, NP head)
@@ -550,6 +587,50 @@ class AttributionEngine:
                 old = self._para_keep.get(pi)
                 if old is not None and not self._focus_sentences(pi) <= old:
                     del self._para_rel[pi]
+
+    # ------------------------------------------------------------------ reading ahead (helper process)
+
+    def prepare_page(self, start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple]:
+        """The text-only analysis of the paragraphs that start in [start, end), for an engine in another
+        process to :meth:`install`: sentences, quotations, name spans, cue scans and the analysis of
+        the verb cues that the figures ``spans`` (this page's) depend on. Nothing here depends on the
+        document read so far, so installing it changes no result, only who computes it. Texts without
+        blank-line paragraphs (found lazily) are not prepared."""
+        if not self.ix.blocks:
+            return []
+        self.add_focus(spans)
+        ix, text = self.ix, self.text
+        out = []
+        k = bisect.bisect_left(ix._pstarts, start)
+        while k < len(ix._pstarts) and ix._pstarts[k] < end:
+            pi = ix._pstarts[k]
+            k += 1
+            ps, pe = ix.para_span(pi)
+            starts = ix._sentences_of(pi)
+            quotes = [(q.start, q.end, q.open_mark, q.close_mark) for q in ix._quotes_of(pi)]
+            cues, flags = _scan_paragraph(text, ps, pe, exact=True)
+            keep = self._focus_sentences(pi)
+            pre = {}
+            for cs, ce, cue in cues:
+                if keep is not None and bisect.bisect_right(starts, cs) - 1 not in keep:
+                    continue
+                pre[cs] = (ce, self._verb_analysis(cs, ce, cue))
+            out.append((ps, pe, starts, quotes, self._name_spans(pi), cues, flags, pre))
+        return out
+
+    def install(self, paragraphs: list[tuple]) -> None:
+        """Take the analysis :meth:`prepare_page` made in another process (paragraphs already read here
+        keep their own)."""
+        ix = self.ix
+        for ps, pe, starts, quotes, names, cues, flags, pre in paragraphs:
+            if ix._pend.get(ps) != pe or ps in self._para_rel:
+                continue
+            ix._sents.setdefault(ps, starts)
+            if ps not in ix._quotes:
+                ix._quotes[ps] = [Quote(*q) for q in quotes]
+            self._spans_cache.setdefault(ps, names)
+            self._cues[ps] = (cues, flags)
+            self._verb_pre.update(pre)
 
     # ------------------------------------------------------------------ relations per paragraph
 
@@ -581,34 +662,37 @@ class AttributionEngine:
         keep = self._focus_sentences(pi)
         self._para_keep[pi] = keep
         starts = self.ix._sentences_of(pi) if keep is not None else None
+        ahead = self._cues.pop(pi, None)  # the scans below, done ahead (prepare_page)
+        if ahead is None:
+            cues, (acc, poll, poss, came, relay) = _scan_paragraph(text, ps, pe)
+        else:
+            cues, (acc, poll, poss, came, relay) = ahead
         # 1. verb cues
-        for m in CUE_RE.finditer(text, ps, pe):
-            if keep is not None and bisect.bisect_right(starts, m.start()) - 1 not in keep:
+        for cs, ce, cue in cues:
+            if keep is not None and bisect.bisect_right(starts, cs) - 1 not in keep:
                 continue  # a sentence no figure depends on
-            r = self._verb_relation(m.start(), m.end(), m.group())
+            r = self._verb_relation(cs, ce, cue)
             if r is not None:
                 rels.append(r)
                 self._remember(r)
-        para = text[ps:pe]
         # 2. according to
-        for m in (ACCORDING_RE.finditer(text, ps, pe) if "ccording" in para else ()):
+        for m in (ACCORDING_RE.finditer(text, ps, pe) if acc else ()):
             r = self._according_relation(m.start(), m.end())
             if r is not None:
                 rels.append(r)
         # 3. "in a new Fox News poll"
-        for m in (POLL_RE.finditer(text, ps, pe) if _POLL_HINT.search(para) else ()):
+        for m in (POLL_RE.finditer(text, ps, pe) if poll else ()):
             if any(r.source_start is not None and r.source_start <= m.start(1) < r.source_end for r in rels):
                 continue
             r = self._poll_relation(m)
             if r is not None:
                 rels.append(r)
         # 3b. "Clinton's claim that …", "the ministry's estimate"
-        for m in (POSSESSIVE_RE.finditer(text, ps, pe) if ("'s " in para or "’s " in para) else ()):
+        for m in (POSSESSIVE_RE.finditer(text, ps, pe) if poss else ()):
             r = self._possessive_relation(m)
             if r is not None:
                 rels.append(r)
         # 3c. "The “90 to 95 percent” figure came from the Clinton campaign"
-        came = " from " in para and ("came" in para or "come" in para or "originat" in para)
         for m in (CAME_FROM_RE.finditer(text, ps, pe) if came else ()):
             ss, se = self.ix.sentence_span(m.start())
             np_ = self._np_right(m.end(), se, loose=True)
@@ -625,7 +709,7 @@ class AttributionEngine:
             rels.append(r)
             self._remember(r)
         # 4. relay verbs ("reminds the claims of Hassan Nowrozi")
-        for m in (RELAY_RE.finditer(text, ps, pe) if _RELAY_HINT.search(para) else ()):
+        for m in (RELAY_RE.finditer(text, ps, pe) if relay else ()):
             rels.extend(self._relay_relations(m))
         rels = self._dedupe(rels)
         rels.sort(key=lambda r: r.cue_start)
@@ -685,11 +769,36 @@ class AttributionEngine:
     # ------------------------------------------------------------------ verb cues
 
     def _verb_relation(self, vs: int, ve: int, verb: str) -> Relation | None:
+        pre = self._verb_pre.pop(vs, None)
+        if pre is None or pre[0] != ve:
+            pre = self._verb_analysis(vs, ve, verb)
+        else:
+            pre = pre[1]
+        if pre is None:
+            return None
+        if pre == _PASSIVE:
+            return self._passive_relation(vs, ve, verb)
+        s_start, s_end, np, appos, weak, contents, conf, ev, mode, role = pre
+        speaker = self._resolve(np, s_start, s_end, appos)
+        if speaker is None:
+            return None
+        if weak and not self._credible(np, speaker):
+            return None
+        if not contents:
+            return None
+        return Relation(vs, ve, s_start, s_end, list(contents), speaker, mode, conf, role=role, evidence=ev)
+
+    def _verb_analysis(self, vs: int, ve: int, verb: str):
+        """What a verb cue says by the text alone (who is named as speaking, what is said), before the
+        speaker is resolved against the document: None (no relation), :data:`_PASSIVE` ("was said
+        by"), or (source start, source end, source phrase, appositives, weak verb, contents,
+        confidence, evidence, mode, role). A pure function of the text (a helper process may compute
+        it ahead: see :meth:`prepare_page`)."""
         text = self.text
         ss, se = self.ix.sentence_span(vs)
         if vs < ss:
             return None
-        words = _WORD_RE.findall(text[max(ss, vs - 40) : vs])
+        words = _WORD_RE.findall(text, max(ss, vs - 40), vs)
         prev = words[-1].lower() if words else ""
         if verb == "told" and prev == "all":
             return None  # "All told, …"
@@ -700,7 +809,7 @@ class AttributionEngine:
                     and not (verb.endswith("ing") and prev in ("in", "by", "after", "before", "while", "when", "for")):
                 return None
             if prev in _BE or (prev in _SKIP_LEFT and len(words) >= 2 and words[-2].lower() in _BE):
-                return self._passive_relation(vs, ve, verb)
+                return _PASSIVE
             if prev and prev[0].isdigit() and not (len(words) >= 2 and is_cap(words[-2])):
                 return None
         weak = verb not in _STRONG_SET and not special_first
@@ -714,9 +823,9 @@ class AttributionEngine:
         if src is None and not participle and verb in _INVERTING:
             src = self._subject_right(ve, se)
             inverted = src is not None
-        if participle and re.search(r"(?:\b(?:is|are|was|were|been|be)|['’](?:re|s))\s*$", text[max(ss, vs - 12) : vs]):
+        if participle and _PROGRESSIVE.search(text[max(ss, vs - 12) : vs]):
             participle = False  # progressive: "they're saying", "is claiming"
-            m_be = re.search(r"(?:\s+(?:is|are|was|were|been|be)|['’](?:re|s))\s*$", text[max(ss, vs - 12) : vs])
+            m_be = _PROGRESSIVE_BE.search(text[max(ss, vs - 12) : vs])
             src = self._subject_left(ss, max(ss, vs - 12) + m_be.start())
             if src is None:
                 return None
@@ -725,38 +834,31 @@ class AttributionEngine:
         if src is None:
             return None
         s_start, s_end, np, appos = src
-        speaker = self._resolve(np, s_start, s_end, appos)
-        if speaker is None:
-            return None
-        if weak and not self._credible(np, speaker):
-            return None
         # --- what is said
         contents = []
         after_from = ve
         if inverted:
             after_from = max(ve, s_end)
         rest = text[after_from:se]
-        m_app = re.match(r"\s*,[^,.;“\"]{0,120},", rest) if inverted else None
+        m_app = _APPOSITIVE_AFTER.match(rest) if inverted else None
         if m_app:
             after_from += m_app.end()
             rest = text[after_from:se]
-        m_that = re.match(r"\s*(?:(?:in|on|at)\s[^,;:“\"]{0,60}?\s)?(?:that\b|:|,)?\s*", rest)
+        m_that = _THAT_AFTER.match(rest)
         a_start = after_from + (m_that.end() if m_that else 0)
         trailing = self._is_trailing(rest)
         # "a decision he disclosed in an interview …": the verb's object is the noun before it
         if not inverted and not participle and s_end >= vs - 24 and (np.lower() in PRONOUNS or is_cap(np.split()[0])) \
-                and self._reduced_relative(ss, s_start) and not re.match(
-                r"\s*(?:that\b|:|[“\"])", rest):
+                and self._reduced_relative(ss, s_start) and not _CLAUSE_AFTER.match(rest):
             trailing = True
         # "declared his retirement just three days before …": an object, not a clause
         a_end = se
         if verb in _OBJECT_VERBS and not inverted:
-            mo = re.match(r"\s*(?:his|her|its|their|a|an|the|this|these|our)\s", rest)
+            mo = _OBJECT_AFTER.match(rest)
             if mo:
-                cut = re.search(r"[,;.]|\s(?:just|in|on|at|during|before|after|since|when|while|as|because|with|"
-                                r"by|last|earlier|later)\s", rest[mo.end():])
+                cut = _OBJECT_END.search(rest, mo.end())
                 if cut:
-                    a_end = after_from + mo.end() + cut.start()
+                    a_end = after_from + cut.start()
         left_edge = min(s_start, vs)
         before_txt = text[ss:left_edge].rstrip()
         preceded = bool(before_txt) and before_txt[-1] in ",”\"—–:’'"
@@ -776,8 +878,6 @@ class AttributionEngine:
             q = self.ix.quote_at(vs)
             contents.append((max(ss, q.start), left_edge))  # "“It's like 60% black they're saying,”"
         contents = [(a, b) for a, b in contents if b > a]
-        if not contents:
-            return None
         conf = 0.85 if not weak else 0.7
         if np.lower() in PRONOUNS:
             conf -= 0.1
@@ -785,14 +885,11 @@ class AttributionEngine:
         if participle:
             ev = (vs, ve)
         mode = "participle" if participle else "say"
-        return Relation(
-            vs, ve, s_start, s_end, contents, speaker, mode, conf,
-            role="disputes" if dispute else "states", evidence=ev,
-        )
+        return (s_start, s_end, np, appos, weak, contents, conf, ev, mode, "disputes" if dispute else "states")
 
     def _passive_relation(self, vs: int, ve: int, verb: str) -> Relation | None:
         text = self.text
-        m = re.match(r"\s+by\s+", text[ve : ve + 8])
+        m = _BY_AFTER.match(text[ve : ve + 8])
         if not m:
             return None
         ss, se = self.ix.sentence_span(vs)
@@ -1173,7 +1270,7 @@ class AttributionEngine:
         b = a + len(np)
         appos: list[str] = []
         # appositive: ", Tunisia country director for Amnesty International, a London-based rights group"
-        m = re.match(r"\s*,\s*([^,.;:“”\"]{2,140}?)(?=[,.;:“”\"]|$)", text[b:se])
+        m = _APPOS_RIGHT.match(text[b:se])
         if m and len(m.group(1).split()) <= 16:
             seg = m.group(1).strip()
             first = seg.split()[0].lower() if seg else ""
@@ -1378,7 +1475,7 @@ class AttributionEngine:
         j = self.ix.para_next(pi)
         while j is not None:
             a, b = self.ix.para_span(j)
-            if not re.match(r"\s*(?:[-•*▪–]|\d{1,2}[.)])\s", text[a : a + 4]):
+            if not _LIST_ITEM.match(text[a : a + 4]):
                 break
             r.contents.append((a, b))
             j = self.ix.para_next(j)
@@ -1422,9 +1519,9 @@ class AttributionEngine:
             ent.kind = m.kind
         # acronym in parentheses right after: "(PMOI/MEK)", "(UCEA)"
         after = self.text[m.end : m.end + 24]
-        pm = re.match(r"\s*\(([A-Z][A-Za-z/.&\- ]{1,20})\)", after)
+        pm = _ACRONYM_AFTER.match(after)
         if pm and m.kind != "person":
-            for al in re.split(r"[/,]\s*", pm.group(1)):
+            for al in _ALIAS_SPLIT.split(pm.group(1)):
                 al = al.strip()
                 if al:
                     ent.aliases.add(al)
@@ -1852,7 +1949,7 @@ class AttributionEngine:
         for a, b in outer.contents:
             if a <= left < b:
                 head = self.text[a:left]
-                head = re.sub(r"^\s*(?:that\s+)?", "", head)
+                head = _LEADING_THAT.sub("", head)
                 return len(head.split()) <= 4
         return False
 
@@ -1973,14 +2070,26 @@ def attribute(text: str, spans: list[tuple[int, int]]) -> list[list[SpeakerCandi
 
     Calling it page by page with the *same* full text object (and offsets into it) reuses the reading
     of the text, so speakers introduced on earlier pages are still found."""
-    if _LAST[0] is text and _LAST[1] is not None:
-        eng = _LAST[1]
-        eng.add_focus(spans)
-    else:
-        eng = AttributionEngine(text, focus=spans)
-        _LAST[0], _LAST[1] = text, eng
+    eng = _engine(text)
+    eng.add_focus(spans)
     extra = eng.confirmations(spans)
     return [eng.candidates(s, e, extra.get(i)) for i, (s, e) in enumerate(spans)]
+
+
+def _engine(text: str) -> AttributionEngine:
+    """The engine that :func:`attribute` uses for this text object (made on first use)."""
+    if _LAST[0] is text and _LAST[1] is not None:
+        return _LAST[1]
+    eng = AttributionEngine(text, focus=[])
+    _LAST[0], _LAST[1] = text, eng
+    return eng
+
+
+def install(text: str, paragraphs: list[tuple]) -> None:
+    """Give :func:`attribute` the analysis of some paragraphs of ``text`` made ahead by
+    :meth:`AttributionEngine.prepare_page` in a helper process (the results do not change)."""
+    if paragraphs:
+        _engine(text).install(paragraphs)
 
 
 def release(text: str) -> None:

@@ -90,7 +90,16 @@ def _main(num: str) -> re.Pattern:
 _FIRST_LETTERS = "".join(sorted({w[0] for w in list(L.SMALL_NUMBERS) + list(L.TENS)
                                  + list(L.SCALE_WORDS) + list(L.VAGUE_PLURALS) + list(L.FRACTIONS)}))
 MAIN = _main(NUM)
-MAIN_NO_SPACE = _main(NUM_NO_SPACE)     # when spaces in a numeral turn out not to group thousands
+
+
+def __getattr__(name: str):
+    """``MAIN_NO_SPACE`` (when spaces in a numeral turn out not to group thousands) is compiled on
+    first use: it is rarely needed and compiling it costs about as much as ``MAIN``."""
+    if name == "MAIN_NO_SPACE":
+        rx = globals()["MAIN_NO_SPACE"] = _main(NUM_NO_SPACE)
+        return rx
+    raise AttributeError(name)
+
 G = {name: i for name, i in MAIN.groupindex.items()}     # 1-based group numbers
 
 # The words and marks before a number, read backwards from the number's start.

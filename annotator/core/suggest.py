@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from annotator.core.anchors import quote_selector
-from annotator.core.attribution import SpeakerCandidate, attribute, match_speaker, release
+from annotator.core.attribution import SpeakerCandidate, attribute, install, match_speaker, release
 from annotator.core.errors import Cancelled
 from annotator.core.figures import FigureSuggestion, ParsedFigure, detect_figures
 from annotator.core.model import Attribution, Figure, Speaker
@@ -164,15 +164,18 @@ def _suggest(text, pages, progress, cancel, speakers, parallel) -> list[Suggesti
     if parallel and len(chunks) > 1:
         from annotator.core.figures_worker import FigureHelper
 
-        helper = FigureHelper.start(text, chunks)
+        helper = FigureHelper.start(text, chunks, speakers)
     try:
         for i, (cs, ce) in enumerate(chunks):
             if cancel is not None and cancel():
                 raise Cancelled("Finding figures was cancelled.")
-            rows = helper.take(i) if helper is not None else None
+            rows = paragraphs = None
+            if helper is not None:
+                rows, paragraphs = helper.figures(i), helper.reading(i)
+                helper.reached(i)  # from now on the helper works on the pages after this one
+                if paragraphs:
+                    install(text, paragraphs)
             if rows is None:
-                if helper is not None:
-                    helper.reached(i)  # the helper skips this page: it is done here
                 found = [(f.start + cs, f.end + cs, f.text, f.parsed) for f in detect_figures(text[cs:ce])]
             else:
                 found = [(r[0] + cs, r[1] + cs, text[r[0] + cs:r[1] + cs], ParsedFigure(*r[2:])) for r in rows]
