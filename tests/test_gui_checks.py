@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QStyleOptionViewItem, QToolTip
 
 from annotator.core.model import Figure, Relation
 from annotator.qt import relation_dialog
-from annotator.qt.checks_panel import MISMATCH_LINE, RELATION_ID_ROLE
+from annotator.qt.checks_panel import MISMATCH_INK, MISMATCH_LINE, RELATION_ID_ROLE
 from annotator.qt.models import FiguresModel
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support")]
@@ -76,14 +76,19 @@ def test_a_period_check_on_the_sample_is_a_mismatch_shown_in_the_panel_list_and_
     QToolTip.hideText()
     # the text: a red wavy underline under the derived figure
     assert ctl.flagged_in_text() == [(year.start, year.end)]
-    [sel] = win.reader.edit.extraSelections()
-    assert sel.format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
-    assert sel.format.underlineColor().name() == MISMATCH_LINE
+    fmt = win.reader.format_at(year.start)
+    assert fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert fmt.underlineColor().name() == MISMATCH_LINE
+    assert fmt.foreground().color().name() == MISMATCH_INK
+    assert win.reader.is_highlighted(year.start)  # the verdict fill stays under the flag
+    other = win.reader.format_at(month.start)
+    assert other.underlineStyle() != QTextCharFormat.UnderlineStyle.WaveUnderline
     # undo removes the relation and every flag; redo brings them back
     win.undo()
     assert win.store.get(Relation, rid).deleted
     settle(qtbot, ctl)
     assert ctl.panel.items() == [] and ctl.mismatched == set() and ctl.flagged_in_text() == []
+    assert win.reader.format_at(year.start).underlineStyle() != QTextCharFormat.UnderlineStyle.WaveUnderline
     win.redo()
     settle(qtbot, ctl)
     assert ctl.mismatched == {year.id} and ctl.flagged_in_text() == [(year.start, year.end)]

@@ -548,6 +548,23 @@ def test_app_highlights_stored_document_and_reveal(qtbot, pdf_bytes):
     hs2 = {"f:a": hs["f:a"]}
     v.set_highlights(hs2, ["f:b"])
     assert v.highlight_at(corner) is None
+    # a mismatch flag (the Checks panel): a red line along the bottom of the figure, gone with the flag
+    from dataclasses import replace
+
+    from annotator.qt.highlights import FLAG_LINE
+
+    v.go_to_page(0)
+    _settle(qtbot, 10)
+    a, b = _to_view(v, 0, x0, y0), _to_view(v, 0, x1, y1)
+    band = (a.x() + 2, b.y() - 3, b.x() - 2, b.y() + 3)
+    flag = QColor(FLAG_LINE)
+    assert _colour_count(v.grab().toImage(), band, flag, 40) == 0
+    v.set_highlights({"f:a": replace(hs["f:a"], flagged=True)}, ["f:a"])
+    _settle(qtbot, 5)
+    assert _colour_count(v.grab().toImage(), band, flag, 40) > 5
+    v.set_highlights(hs2, ["f:a"])
+    _settle(qtbot, 5)
+    assert _colour_count(v.grab().toImage(), band, flag, 40) == 0
     # find backward, zoom steps
     v.clear_selection()
     v.go_to_page(4)

@@ -15,7 +15,7 @@ results are recomputed after store changes, coalesced into one pass per event-lo
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QPushButton, \
     QSplitter, QStyledItemDelegate, QStyleOptionViewItem, QTextEdit, QToolTip, QTreeWidget, QTreeWidgetItem, \
     QVBoxLayout, QWidget
@@ -25,6 +25,7 @@ from annotator.qt import commands, dialogs
 from annotator.qt.actions import ActionSpec, register
 from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, ensure_actions, go_to_figure, \
     need_document, run_command
+from annotator.qt.highlights import FLAG_INK, FLAG_LINE
 from annotator.qt.models import FIGURE_ID_ROLE, FiguresModel
 
 SPECS = [
@@ -54,8 +55,8 @@ STATUS_LOOK = {
     "unit_mismatch": ("units differ", "#b35c00"),
     "incomplete": ("incomplete", "#6b6b6b"),
 }
-MISMATCH_LINE = "#d0021b"
-MISMATCH_INK = "#b3261e"
+MISMATCH_LINE = FLAG_LINE  # the flag's underline in the text (drawn by the highlight layer)
+MISMATCH_INK = FLAG_INK
 RELATION_ID_ROLE = Qt.ItemDataRole.UserRole + 20
 _ICONS: dict[str, QIcon] = {}
 
@@ -419,39 +420,14 @@ class ChecksController(QObject):
         return [r for r in self.results if r.target is not None and r.target.document_id == st.doc_id]
 
     def _underline(self) -> None:
-        """Red wavy underline under the flagged figures of the article reader."""
-        w = self.window
-        reader = w.reader
-        st = w.state
-        sels = []
-        if st is not None and w.view is reader:
-            fmt = QTextCharFormat()
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            fmt.setUnderlineColor(QColor(MISMATCH_LINE))
-            fmt.setForeground(QColor(MISMATCH_INK))  # a thin wavy line alone is easy to miss
-            doc = reader.edit.document()
-            limit = doc.characterCount() - 1
-            for fid in sorted(self.mismatched):
-                f = st.figures.get(fid)
-                if f is None:
-                    continue
-                a, b = reader.to_qt(f.start), min(reader.to_qt(f.end), limit)
-                if b <= a:
-                    continue
-                cur = QTextCursor(doc)
-                cur.setPosition(a)
-                cur.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
-                sel = QTextEdit.ExtraSelection()
-                sel.cursor = cur
-                sel.format = fmt
-                sels.append(sel)
-        reader.edit.setExtraSelections(sels)
+        """Flag the mismatched figures in the highlight layer: the reader draws them with a red wavy
+        underline and red text, the PDF view with a red underline."""
+        self.window.highlights.set_flagged(self.mismatched)
 
     def flagged_in_text(self) -> list[tuple[int, int]]:
-        """The code-point spans underlined as mismatches in the reader (for tests and scripts)."""
-        reader = self.window.reader
-        return [(reader.to_cp(s.cursor.selectionStart()), reader.to_cp(s.cursor.selectionEnd()))
-                for s in reader.edit.extraSelections()]
+        """The code-point spans of the current document drawn as mismatches (for tests and scripts)."""
+        return sorted((h.start, h.end) for h in self.window.highlights.highlights.values()
+                      if h.flagged and h.kind == "figure")
 
     # -- navigation -------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
@@ -39,6 +39,9 @@ SUGGESTED_LINE = "#6a7a99"
 #: the evidence of an attribution: blue underline over a pale blue fill
 EVIDENCE_FILL = "#e4eefc"
 EVIDENCE_LINE = "#2f6fd0"
+#: a figure whose check does not compute (a mismatch flag): red wavy underline, red text
+FLAG_LINE = "#d0021b"
+FLAG_INK = "#b3261e"
 
 assert set(VERDICT_COLORS) == set(VERDICTS)
 
@@ -64,6 +67,9 @@ class Highlight:
     #: the window after a long Find figures pass); ``tip()`` reads either
     tip_fn: Callable[[], str] | None = field(default=None, compare=False, repr=False)
 
+    #: a check of the figure does not compute (the Checks panel): drawn with a red wavy underline and red text
+    flagged: bool = False
+
     def tip(self) -> str:
         """The tooltip text (worked out now when it is lazy)."""
         if self.tooltip or self.tip_fn is None:
@@ -72,7 +78,7 @@ class Highlight:
 
     def look(self) -> tuple:
         """What the drawing depends on (a change elsewhere, e.g. the tooltip, needs no repaint)."""
-        return (self.kind, self.start, self.end, self.verdict, self.status, self.page, self.quads)
+        return (self.kind, self.start, self.end, self.verdict, self.status, self.page, self.quads, self.flagged)
 
 
 def _quads(q) -> tuple | None:
@@ -113,8 +119,9 @@ def evidence_tooltip(state: DocumentState, fid: str, att_id: str) -> str:
     return f"Evidence: <b>{_esc(name)}</b> {_esc(a.role)} “{_esc(f.exact)}”<br>By {_esc(a.author or 'unknown')}"
 
 
-def build(state: DocumentState, me: str, figure_ids=None) -> dict[str, Highlight]:
-    """Highlights of the given figures (all when None) and of their attributions' evidence.
+def build(state: DocumentState, me: str, figure_ids=None, flagged=frozenset()) -> dict[str, Highlight]:
+    """Highlights of the given figures (all when None) and of their attributions' evidence;
+    the figures in ``flagged`` are drawn as mismatches.
 
     Their tooltips are worked out from the state when first shown (``Highlight.tip()``)."""
     out: dict[str, Highlight] = {}
@@ -123,7 +130,8 @@ def build(state: DocumentState, me: str, figure_ids=None) -> dict[str, Highlight
     for fid in ids:
         f = state.figures[fid]
         out["f:" + fid] = Highlight("f:" + fid, "figure", fid, f.start, f.end, f.verdict, f.status, f.author,
-                                    f.page, _quads(f.quads), "", partial(figure_tooltip, state, fid, me))
+                                    f.page, _quads(f.quads), "", partial(figure_tooltip, state, fid, me),
+                                    fid in flagged)
         for a in state.attributions.get(fid, {}).values():
             if a.evidence_start is None or a.evidence_end is None or a.evidence_end <= a.evidence_start:
                 continue
@@ -147,11 +155,12 @@ class HighlightSource(QObject):
         self.me = ""
         self.highlights: dict[str, Highlight] = {}
         self._by_figure: dict[str, set[str]] = {}
+        self.flagged: frozenset[str] = frozenset()  # figure ids drawn as mismatches
 
     def reset(self, state: DocumentState | None, me: str) -> None:
         self.state = state
         self.me = me
-        self.highlights = build(state, me) if state is not None else {}
+        self.highlights = build(state, me, flagged=self.flagged) if state is not None else {}
         self._index()
         self.changed.emit(None)
 
@@ -174,9 +183,26 @@ class HighlightSource(QObject):
             for k in self._by_figure.pop(fid, ()):
                 keys.add(k)
                 self.highlights.pop(k, None)
-        fresh = build(self.state, self.me, fids)
+        fresh = build(self.state, self.me, fids, self.flagged)
         self.highlights.update(fresh)
         for k, h in fresh.items():
             self._by_figure.setdefault(h.figure_id, set()).add(k)
         keys |= set(fresh)
         self.changed.emit(keys)
+
+    def set_flagged(self, figure_ids) -> None:
+        """Draw these figures as mismatches (a check of theirs does not compute); the others not."""
+        new = frozenset(figure_ids)
+        if new == self.flagged:
+            return
+        changed = new ^ self.flagged
+        self.flagged = new
+        keys = set()
+        for fid in changed:
+            k = "f:" + fid
+            h = self.highlights.get(k)
+            if h is not None:
+                self.highlights[k] = replace(h, flagged=fid in new)
+                keys.add(k)
+        if keys:
+            self.changed.emit(keys)

@@ -1233,6 +1233,8 @@ class PdfView(QAbstractScrollArea):
         else:
             fill = _color(look.VERDICT_COLORS.get(h.verdict, look.VERDICT_COLORS["unchecked"]))
             line, dashed = None, False
+        if getattr(h, "flagged", False):  # a check that does not compute: a red underline
+            line, dashed = _color(look.FLAG_LINE), False
         # evidence under figures, suggestions under confirmed figures, big spans under small ones
         order = (h.kind == "figure", h.status == "confirmed", -(h.end - h.start), h.start)
         kw = dict(figure_id=h.figure_id, line=line, dashed=dashed, order=order)

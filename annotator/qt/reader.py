@@ -56,7 +56,7 @@ def _plain() -> QTextCharFormat:
 
 
 def char_format(h: Highlight) -> QTextCharFormat:
-    key = (h.kind, h.status, h.verdict)
+    key = (h.kind, h.status, h.verdict, h.flagged)
     fmt = _FORMATS.get(key)
     if fmt is None:
         fmt = _FORMATS[key] = _make_format(h)
@@ -108,7 +108,8 @@ class _SpanIndex:
 def _make_format(h: Highlight) -> QTextCharFormat:
     from PySide6.QtGui import QColor, QTextCharFormat
 
-    from annotator.qt.highlights import EVIDENCE_FILL, EVIDENCE_LINE, SUGGESTED_FILL, SUGGESTED_LINE, verdict_color
+    from annotator.qt.highlights import EVIDENCE_FILL, EVIDENCE_LINE, FLAG_INK, FLAG_LINE, SUGGESTED_FILL, \
+        SUGGESTED_LINE, verdict_color
 
     fmt = QTextCharFormat()
     if h.kind == "evidence":
@@ -121,6 +122,10 @@ def _make_format(h: Highlight) -> QTextCharFormat:
         fmt.setUnderlineColor(QColor(SUGGESTED_LINE))
     else:
         fmt.setBackground(verdict_color(h.verdict))
+    if h.flagged:  # a check that does not compute: red wavy underline and red text (a thin line is easy to miss)
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        fmt.setUnderlineColor(QColor(FLAG_LINE))
+        fmt.setForeground(QColor(FLAG_INK))
     return fmt
 
 
