@@ -103,7 +103,7 @@ def test_run_gui_without_arguments_opens_the_sample(monkeypatch, qtbot, qapp):
     w.close()
 
 
-def test_start_up_imports_no_pymupdf_and_main_py_runs(tmp_path):
+def test_start_up_imports_no_pymupdf_nor_the_merge_code_and_main_py_runs(tmp_path):
     code = (
         "import os, sys\n"
         "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
@@ -116,16 +116,22 @@ def test_start_up_imports_no_pymupdf_and_main_py_runs(tmp_path):
         f"settings.set_author('T'); settings.set_library_dir({str(tmp_path / 'lib')!r})\n"
         "from annotator.qt.main_window import MainWindow\n"
         "from annotator import SAMPLE_ARTICLE\n"
-        "w = MainWindow(); w.show(); w.open_path(SAMPLE_ARTICLE)\n"
+        "w = MainWindow(features=True); w.show(); w.open_path(SAMPLE_ARTICLE)\n"
         "import time; t = time.time()\n"
         "while w.is_loading() and time.time() - t < 20: app.processEvents()\n"
         "assert w.state is not None\n"
+        "t = time.time()\n"
+        "while 'annotator.qt.merge_ui' not in sys.modules and time.time() - t < 5: app.processEvents()\n"
+        "for _ in range(20): app.processEvents(); time.sleep(0.01)\n"
         "print('pymupdf' in sys.modules, 'fitz' in sys.modules)\n"
+        "print('annotator.qt.merge_ui' in sys.modules, 'annotator.core.merge' in sys.modules)\n"
         "w.close()\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["False", "False"]
+    assert out.stdout.split()[:2] == ["False", "False"]
+    # the merge feature is installed, but the merge code is loaded only when there is something to merge
+    assert out.stdout.split()[2:] == ["True", "False"]
     main = subprocess.run([sys.executable, "main.py", "--version"], capture_output=True, text=True, timeout=60,
                           cwd=str(SAMPLE_ARTICLE.parent.parent))
     assert main.returncode == 0 and "annotator" in main.stdout

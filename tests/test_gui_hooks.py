@@ -66,3 +66,28 @@ def test_figures_list_menu_and_figure_menu_offer_accept_and_reject_for_a_suggest
     win.go_to_figure(first.id)
     menu = win.figures_context_menu()
     assert accept not in menu.actions() and win.actions.edit_value in menu.actions()
+
+
+def test_hidden_feature_docks_leave_no_stray_tab_bar_and_tabify_when_shown(qtbot):
+    from PySide6.QtWidgets import QDockWidget, QTabBar
+
+    from annotator.qt.main_window import MainWindow
+
+    w = MainWindow(features=True)  # not deferred: the features' docks are added before the first show
+    qtbot.addWidget(w)
+    with qtbot.waitExposed(w):
+        w.show()
+    qtbot.waitUntil(lambda: w.findChild(QDockWidget, "mergeDock") is not None)
+    qtbot.wait(20)
+    docks = {d.objectName(): d for d in w.findChildren(QDockWidget)}
+    hidden_titles = {d.windowTitle() for d in docks.values() if d.isHidden()}
+    assert "Merge review" in hidden_titles
+    for bar in w.findChildren(QTabBar):
+        if bar.parent() is w and bar.isVisible():
+            titles = [bar.tabText(i) for i in range(bar.count())]
+            assert len(titles) > 1, titles  # a one-tab bar is a stray
+            assert not hidden_titles & set(titles), titles
+    # shown from its menu action, the merge review sits in a tab beside the figures list
+    w.actions["show_merge_review"].trigger()
+    merge = docks["mergeDock"]
+    assert merge.isVisible() and docks["figuresDock"] in w.tabifiedDockWidgets(merge)

@@ -129,9 +129,10 @@ def add_dock(window, title: str, widget: QWidget, name: str, area=Qt.DockWidgetA
                      QDockWidget.DockWidgetFeature.DockWidgetClosable |
                      QDockWidget.DockWidgetFeature.DockWidgetFloatable)
     window.addDockWidget(area, dock)
-    if tabify_with is not None:
-        window.tabifyDockWidget(tabify_with, dock)
     dock.hide()
+    # tabified when first shown: a dock tabified and then hidden before the window is shown leaves a
+    # stray tab bar (one tab, or a tab of the hidden dock) in a window that is not built deferred
+    dock.setProperty("tabifyWith", tabify_with.objectName() if tabify_with is not None else "")
     if toggle is not None:
         toggle.setChecked(False)
         toggle.toggled.connect(lambda on: show_dock(dock) if on else dock.hide())
@@ -140,6 +141,16 @@ def add_dock(window, title: str, widget: QWidget, name: str, area=Qt.DockWidgetA
 
 
 def show_dock(dock: QDockWidget) -> None:
+    """Show a dock (tabified with the dock :func:`add_dock` named, the first time, unless the window's
+    saved layout put it elsewhere) and bring it to the front."""
+    other_name = dock.property("tabifyWith")
+    window = dock.parentWidget()
+    if other_name and window is not None:
+        dock.setProperty("tabifyWith", "")
+        other = window.findChild(QDockWidget, other_name)
+        if other is not None and other is not dock and not dock.isFloating() and not other.isFloating() and \
+                not window.tabifiedDockWidgets(dock) and window.dockWidgetArea(dock) == window.dockWidgetArea(other):
+            window.tabifyDockWidget(other, dock)
     dock.show()
     dock.raise_()
 

@@ -250,6 +250,21 @@ def _speaker_label(s: dict) -> str:
 # --------------------------------------------------------------------------- conflicts, orphans
 
 
+def _open_conflicts(store) -> list:
+    """The open conflicts of the file. Most files have none: that is asked first in plain SQL, so the
+    merge code (and what it imports) is loaded only once there is something to list (not at start-up)."""
+    import sqlite3
+
+    try:
+        if store.conn.execute("SELECT 1 FROM conflicts WHERE resolved = 0 LIMIT 1").fetchone() is None:
+            return []
+    except sqlite3.OperationalError:  # a file without the table: the core knows what to do
+        pass
+    from annotator.core.merge import list_conflicts
+
+    return list_conflicts(store)
+
+
 def _conflict_by_id(store, conflict_id: str):
     from annotator.core.merge import list_conflicts
 
@@ -836,15 +851,13 @@ class MergePanel(QWidget):
         self._update_buttons()
 
     def _fill_conflicts(self) -> None:
-        from annotator.core.merge import list_conflicts
-
         keep = self.current_conflict_id()
         lst = self.conflict_list
         lst.blockSignals(True)
         lst.clear()
         self._conflicts = {}
         store = self.window.store
-        for c in (list_conflicts(store) if store is not None else []):
+        for c in (_open_conflicts(store) if store is not None else []):
             self._conflicts[c.id] = c
             what = TABLE_SINGULAR.get(c.table, c.table)
             it = QListWidgetItem(f"{what} “{short(c.label, 50)}” — {', '.join(c.fields) or 'history only'}")
