@@ -309,6 +309,13 @@ def test_a_pass_over_a_long_document_keeps_the_window_responsive(make_window, qt
     assert sum(1 for f in st.figures.values() if f.status == "suggested") == report.figures
     assert w.figures.model.rowCount() == len(st.figures)
     assert w.current_figure_id in set(report.figure_ids)
+    # the window took the worker's records as they are: what it shows is what the file holds
+    from annotator.qt.state import DocumentState
+
+    fresh = DocumentState(w.store, w.doc_id)
+    assert set(fresh.figures) == set(st.figures)
+    assert {k: set(v) for k, v in fresh.attributions.items()} == {k: set(v) for k, v in st.attributions.items()}
+    assert set(fresh.speakers) == set(st.speakers)
     w.undo()
     assert not [f for f in w.state.figures.values() if f.status == "suggested"]
     assert not w.store.figures(w.doc_id, statuses=("suggested",))

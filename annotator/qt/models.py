@@ -116,7 +116,7 @@ class StoreEvents(QObject):
             reloads, self._reloads = self._reloads, {}
             change = None
             if self._state is not None:
-                self._state.reload()
+                self._apply_reloads(reloads)
                 change = Change(reset=True)
             for i, (table, payload) in enumerate(reloads.items()):
                 self.batch_rest = i > 0
@@ -127,6 +127,17 @@ class StoreEvents(QObject):
         finally:
             self.batch_rest = False
             self._flushing = False
+
+    def _apply_reloads(self, reloads: dict[str, object]) -> None:
+        """New records only (``store.add_many`` payloads): added to the state as they are; anything
+        else (a reload without records, a burst of edits): the state is read again."""
+        order = ("speakers", "figures", "attributions")
+        if all(isinstance(p, list) for p in reloads.values()) and set(reloads) <= set(order):
+            for table in order:
+                if table in reloads:
+                    self._state.add_new(table, reloads[table])
+        else:
+            self._state.reload()
 
     def _on_store(self, table: str, op: str, rec) -> None:
         self._count += 1

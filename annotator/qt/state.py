@@ -61,6 +61,27 @@ class DocumentState:
 
     # -- events -------------------------------------------------------------------
 
+    def add_new(self, table: str, records: list) -> bool:
+        """Records just created together (``store.add_many``: a Find figures pass) put in without reading
+        the file again: new figures have no attributions but those in ``records``. False for a table
+        the state does not follow (then :meth:`reload`)."""
+        if table == "speakers":
+            for sp in records:
+                self.speakers[sp.id] = sp
+        elif table == "figures":
+            for f in records:
+                if f.document_id == self.doc_id and not f.deleted and f.status in SHOWN_STATUSES:
+                    self.figures[f.id] = f
+            self._order = None
+        elif table == "attributions":
+            for a in records:
+                if a.figure_id in self.figures and not a.deleted and a.status in SHOWN_STATUSES:
+                    self.attributions.setdefault(a.figure_id, {})[a.id] = a
+                    self.att_figure[a.id] = a.figure_id
+        else:
+            return False
+        return True
+
     def apply(self, table: str, op: str, rec) -> Change | None:
         if op in ("reload",) or table == "documents" and op != "document":
             self.reload()

@@ -122,6 +122,7 @@ class FindJob(QObject):
         self.stored = False  # written by the worker (``report`` and ``added`` set)
         self.report = None
         self.added: list[tuple[type, str]] = []
+        self.new_records: dict[str, list] = {}  # table -> the records the worker added (for the views)
         self._thread = _Thread(self)
         self._thread.progressed.connect(self.progressed)
         self._thread.finished.connect(self._finished)  # queued: ``done`` is emitted on the UI thread
@@ -140,11 +141,12 @@ class FindJob(QObject):
                 return
             added: list[tuple[type, str]] = []
 
-            def capture(_table, op, rec):
+            def capture(table, op, rec):
                 if op == "add":
                     added.append((type(rec), rec.id))
                 elif op == "reload" and isinstance(rec, list):  # store.add_many: the new records
                     added.extend((type(r), r.id) for r in rec)
+                    self.new_records.setdefault(table, []).extend(rec)
 
             own.subscribe(capture)
             try:
@@ -434,8 +436,8 @@ class SuggestionsController(QObject):
             cmd.result, cmd.added = job.report, list(job.added)
             cmd._skip_redo = True  # done: the push must not add them again
             tables = {cls.TABLE for cls, _rid in cmd.added}
-            for table in sorted(tables):
-                store.notify(table, "reload")
+            for table in sorted(tables):  # the views take the new records as they are (no re-read)
+                store.notify(table, "reload", job.new_records.get(table))
         else:
             try:
                 cmd.execute()
