@@ -165,7 +165,10 @@ def parse_figure(text: str, context_after: str = "", context_before: str = "") -
 # The scanner
 # ------------------------------------------------------------------------------------------------
 
-_MAIN_SEARCH = P.MAIN.search
+_MAIN_MATCH = P.MAIN.match
+_DIGIT_SEARCH = P.DIGIT.search
+_NUMBER_WORD_AFTER_SEARCH = P.NUMBER_WORD_AFTER.search
+_NUMBER_WORD_MATCH = P.NUMBER_WORD.match
 _LEFT_MATCH = P.LEFT.match
 G = P.G
 _I = {k: v - 1 for k, v in G.items()}       # indexes into Match.groups()
@@ -208,14 +211,48 @@ class _Text:
         self.text, self.low, self.rev, self.n, self.strict = text, low, low[::-1], len(text), strict
 
 
+class _Starts:
+    """``MAIN.search(low, pos)``, found faster: MAIN can only start at a digit or at a word that begins
+    with a number word, and those are found by expressions that let the regex engine skip ahead (a
+    character class first). The next digit and the next number word are remembered until passed,
+    so each part of the text is searched once (``pos`` never decreases within a scan)."""
+
+    __slots__ = ("low", "n", "digit", "word")
+
+    def __init__(self, low: str):
+        self.low, self.n = low, len(low)
+        self.digit = self.word = -1
+
+    def search(self, pos: int):
+        low, n = self.low, self.n
+        while True:
+            if self.digit < pos:
+                m = _DIGIT_SEARCH(low, pos)
+                self.digit = m.start() if m else n
+            if self.word < pos:
+                if pos == 0 and _NUMBER_WORD_MATCH(low, 0):
+                    self.word = 0
+                else:
+                    m = _NUMBER_WORD_AFTER_SEARCH(low, pos - 1 if pos else 0)
+                    self.word = m.start() + 1 if m else n
+            p = self.digit if self.digit < self.word else self.word
+            if p >= n:
+                return None
+            m = _MAIN_MATCH(low, p)
+            if m is not None:
+                return m
+            pos = p + 1
+
+
 def _scan(text: str, strict: bool, pos: int = 0, stop: int | None = None,
           first: bool = False) -> list[FigureSuggestion]:
     t = _Text(text, strict)
     low = t.low
     out: list[FigureSuggestion] = []
     last_end = 0
+    search = _Starts(low).search
     while True:
-        m = _MAIN_SEARCH(low, pos)
+        m = search(pos)
         if m is None:
             break
         s = m.start()

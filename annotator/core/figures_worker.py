@@ -252,6 +252,11 @@ def main() -> int:
     import gc
 
     gc.disable()  # a short-lived process; its reading of the text holds many objects and no cycles
+    if hasattr(os, "nice"):
+        try:
+            os.nice(10)  # on a busy machine the pass itself (and everything else) goes first
+        except OSError:
+            pass
     try:
         (n,) = _LEN.unpack(_read_exact(0, _LEN.size))
         text, chunks, speakers, pos_path = pickle.loads(_read_exact(0, n))
