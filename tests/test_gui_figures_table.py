@@ -102,3 +102,23 @@ def test_show_filter_keeps_only_suggestions_or_only_confirmed_figures(win, qtbot
     assert shown[0] not in panel.visible_ids()
     panel.filter_by(show="all")
     assert len(panel.visible_ids()) == total
+
+
+def test_a_burst_of_edits_is_shown_once_and_the_next_edit_at_once(win, qtbot):
+    """More than a burst's worth of events in one turn cost one reload; an edit after it is not held back."""
+    from annotator.qt.models import StoreEvents
+
+    needles = [w for w in ("240,000", "100,000", "30,000") if w in win.state.text]
+    figs = [add_figure(win, n, float(i)) for i, n in enumerate(needles)]
+    resets: list = []
+    win.figures.model.modelReset.connect(lambda: resets.append(1))
+    with win.store.transaction():
+        for i in range(StoreEvents.BURST + 10):
+            win.store.update(Figure, figs[0].id, note=f"note {i}")
+    assert win.state.figures[figs[0].id].note == f"note {StoreEvents.BURST + 9}"  # reading the state settles it
+    assert len(resets) == 1
+    win.store.update(Figure, figs[-1].id, value=42.0)
+    m = win.figures.model
+    assert win.events.pending() is False
+    assert m.index(m.row_of(figs[-1].id), m.VALUE).data() == win.state.value_text(win.state.figures[figs[-1].id])
+    assert len(resets) == 1  # one figure changed: no reset

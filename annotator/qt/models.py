@@ -111,6 +111,7 @@ class StoreEvents(QObject):
         self._timer.stop()
         if not self._reloads or self._flushing:
             return
+        self._count = 0  # the burst is dealt with: the next edit is announced at once again
         self._flushing = True
         try:
             reloads, self._reloads = self._reloads, {}
