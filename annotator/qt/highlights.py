@@ -154,20 +154,23 @@ class HighlightSource(QObject):
         self.state: DocumentState | None = None
         self.me = ""
         self.highlights: dict[str, Highlight] = {}
-        self._by_figure: dict[str, set[str]] = {}
+        self._by_figure: dict[str, set[str]] | None = {}  # figure id -> its highlight keys
         self.flagged: frozenset[str] = frozenset()  # figure ids drawn as mismatches
 
     def reset(self, state: DocumentState | None, me: str) -> None:
         self.state = state
         self.me = me
         self.highlights = build(state, me, flagged=self.flagged) if state is not None else {}
-        self._index()
+        self._by_figure = None  # indexed at the first change (not on every reset)
         self.changed.emit(None)
 
-    def _index(self) -> None:
-        self._by_figure = {}
-        for k, h in self.highlights.items():
-            self._by_figure.setdefault(h.figure_id, set()).add(k)
+    def _index(self) -> dict[str, set[str]]:
+        if self._by_figure is None:
+            by: dict[str, set[str]] = {}
+            for k, h in self.highlights.items():
+                by.setdefault(h.figure_id, set()).add(k)
+            self._by_figure = by
+        return self._by_figure
 
     def on_change(self, change: Change) -> None:
         if self.state is None:
@@ -179,14 +182,15 @@ class HighlightSource(QObject):
         if not fids:
             return
         keys: set[str] = set()
+        by_figure = self._index()
         for fid in fids:
-            for k in self._by_figure.pop(fid, ()):
+            for k in by_figure.pop(fid, ()):
                 keys.add(k)
                 self.highlights.pop(k, None)
         fresh = build(self.state, self.me, fids, self.flagged)
         self.highlights.update(fresh)
         for k, h in fresh.items():
-            self._by_figure.setdefault(h.figure_id, set()).add(k)
+            by_figure.setdefault(h.figure_id, set()).add(k)
         keys |= set(fresh)
         self.changed.emit(keys)
 

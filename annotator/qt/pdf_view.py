@@ -128,6 +128,25 @@ def _color(name: str) -> QColor:
     return c
 
 
+#: (kind, status, verdict, flagged) of an app highlight -> (fill, underline or None, dashed)
+_APP_STYLES: dict[tuple, tuple] = {}
+
+
+def _app_style(kind: str, status: str, verdict: str, flagged: bool) -> tuple:
+    from annotator.qt import highlights as look
+
+    if kind == "evidence":
+        fill, line, dashed = _color(look.EVIDENCE_FILL), _color(look.EVIDENCE_LINE), False
+    elif status == "suggested":
+        fill, line, dashed = _color(look.SUGGESTED_FILL), _color(look.SUGGESTED_LINE), True
+    else:
+        fill = _color(look.VERDICT_COLORS.get(verdict, look.VERDICT_COLORS["unchecked"]))
+        line, dashed = None, False
+    if flagged:  # a check that does not compute: a red underline
+        line, dashed = _color(look.FLAG_LINE), False
+    return fill, line, dashed
+
+
 def _quad_polygon(q) -> QPolygonF:
     """A quad [ulx, uly, urx, ury, llx, lly, lrx, lry] as a polygon ul-ur-lr-ll."""
     return QPolygonF([QPointF(q[0], q[1]), QPointF(q[2], q[3]), QPointF(q[6], q[7]), QPointF(q[4], q[5])])
@@ -1224,23 +1243,20 @@ class PdfView(QAbstractScrollArea):
 
     def _from_app_highlight(self, h) -> list[_Highlight]:
         """annotator.qt.highlights.Highlight -> what this view draws (the reader's colours)."""
-        from annotator.qt import highlights as look
-
-        if h.kind == "evidence":
-            fill, line, dashed = _color(look.EVIDENCE_FILL), _color(look.EVIDENCE_LINE), False
-        elif h.status == "suggested":
-            fill, line, dashed = _color(look.SUGGESTED_FILL), _color(look.SUGGESTED_LINE), True
-        else:
-            fill = _color(look.VERDICT_COLORS.get(h.verdict, look.VERDICT_COLORS["unchecked"]))
-            line, dashed = None, False
-        if getattr(h, "flagged", False):  # a check that does not compute: a red underline
-            line, dashed = _color(look.FLAG_LINE), False
+        flagged = getattr(h, "flagged", False)
+        style = _APP_STYLES.get((h.kind, h.status, h.verdict, flagged))
+        if style is None:
+            style = _APP_STYLES[(h.kind, h.status, h.verdict, flagged)] = _app_style(h.kind, h.status, h.verdict,
+                                                                                     flagged)
+        fill, line, dashed = style
         # evidence under figures, suggestions under confirmed figures, big spans under small ones
         order = (h.kind == "figure", h.status == "confirmed", -(h.end - h.start), h.start)
-        kw = dict(figure_id=h.figure_id, line=line, dashed=dashed, order=order)
+        tip = h.tooltip or h.tip  # text, or worked out when first shown
         if h.page is not None and h.quads and 0 <= h.page < self._count:
-            return [_Highlight(h.key, int(h.page), [list(q) for q in h.quads], fill, h.tooltip or h.tip, **kw)]
-        return [_Highlight(h.key, n, None, fill, h.tooltip or h.tip, span=(a, b), **kw)
+            return [_Highlight(h.key, int(h.page), [list(q) for q in h.quads], fill, tip, figure_id=h.figure_id,
+                               line=line, dashed=dashed, order=order)]
+        return [_Highlight(h.key, n, None, fill, tip, span=(a, b), figure_id=h.figure_id, line=line, dashed=dashed,
+                           order=order)
                 for n, a, b in self._segments(h.start, h.end)]
 
     def _segments(self, start: int, end: int) -> list[tuple[int, int, int]]:
