@@ -73,7 +73,7 @@ __all__ = [
 # --------------------------------------------------------------------------- public records
 
 
-@dataclass
+@dataclass(slots=True)
 class SpeakerCandidate:
     name: str | None  # None = the document's own voice
     kind: str  # "person" | "organisation" | "outlet" | "anonymous" | "document"
@@ -92,7 +92,7 @@ class SpeakerMatch:
     exact: bool  # same name or a known alias; otherwise a fuzzy proposal to confirm
 
 
-@dataclass
+@dataclass(slots=True)
 class Speaker:
     name: str | None
     kind: str
@@ -100,7 +100,7 @@ class Speaker:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     """One attribution found in the text."""
 
@@ -500,10 +500,10 @@ def _resolve_plan(np: str, appos: tuple[str, ...]) -> tuple:
     return ("name", np, raw, bool(title), affiliation, ctx, aliases)
 
 
-def _scan_paragraph(text: str, ps: int, pe: int, exact: bool = False) -> tuple[list, tuple]:
+def _scan_paragraph(text: str, ps: int, pe: int) -> tuple[list, tuple]:
     """The cue scans of one paragraph: the verb cues [(start, end, cue)] and whether each other kind of
-    cue may occur (according to, poll, possessive, came from, relay). With ``exact`` each of those is
-    True only if its expression matches (more scanning; what a helper process does ahead)."""
+    cue may occur (according to, poll, possessive, came from, relay: cheap tests; their expressions run
+    only where these are true)."""
     cues = [(m.start(), m.end(), m.group()) for m in CUE_RE.finditer(text, ps, pe)]
     para = text[ps:pe]
     acc = "ccording" in para
@@ -511,12 +511,6 @@ def _scan_paragraph(text: str, ps: int, pe: int, exact: bool = False) -> tuple[l
     poss = "'s " in para or "’s " in para
     came = " from " in para and ("came" in para or "come" in para or "originat" in para)
     relay = _RELAY_HINT.search(para) is not None
-    if exact:
-        acc = acc and ACCORDING_RE.search(text, ps, pe) is not None
-        poll = poll and POLL_RE.search(text, ps, pe) is not None
-        poss = poss and POSSESSIVE_RE.search(text, ps, pe) is not None
-        came = came and CAME_FROM_RE.search(text, ps, pe) is not None
-        relay = relay and RELAY_RE.search(text, ps, pe) is not None
     return cues, (acc, poll, poss, came, relay)
 
 
@@ -535,7 +529,7 @@ _RULES = {"say": "reported speech", "according": "according to", "participle": "
 # --------------------------------------------------------------------------- engine
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entity:
     name: str
     kind: str
@@ -608,7 +602,7 @@ class AttributionEngine:
             ps, pe = ix.para_span(pi)
             starts = ix._sentences_of(pi)
             quotes = [(q.start, q.end, q.open_mark, q.close_mark) for q in ix._quotes_of(pi)]
-            cues, flags = _scan_paragraph(text, ps, pe, exact=True)
+            cues, flags = _scan_paragraph(text, ps, pe)
             keep = self._focus_sentences(pi)
             pre = {}
             for cs, ce, cue in cues:

@@ -192,7 +192,7 @@ def norm_token(tok: str) -> str:
 # --------------------------------------------------------------------------- index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     start: int  # first character inside the marks
     end: int  # one past the last character inside the marks
@@ -475,7 +475,7 @@ class TextIndex:
 # --------------------------------------------------------------------------- names
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     start: int
     end: int

@@ -69,7 +69,7 @@ __all__ = [
 QUALIFIER_KIND = L.QUALIFIER_KIND
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedFigure:
     """What a figure says, as far as the text tells."""
 

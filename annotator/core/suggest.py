@@ -28,7 +28,7 @@ from annotator.core.store import AnnotationStore
 CHUNK_CHARS = 200_000
 
 
-@dataclass
+@dataclass(slots=True)
 class Suggestion:
     start: int
     end: int
