@@ -316,6 +316,13 @@ def test_a_pass_over_a_long_document_keeps_the_window_responsive(make_window, qt
     assert set(fresh.figures) == set(st.figures)
     assert {k: set(v) for k, v in fresh.attributions.items()} == {k: set(v) for k, v in st.attributions.items()}
     assert set(fresh.speakers) == set(st.speakers)
+    from annotator.qt.models import SpeakersModel
+
+    again = SpeakersModel()
+    again.reset(w.store)
+    shown = w.speakers.model
+    assert [sp.id for sp in shown._speakers] == [sp.id for sp in again._speakers]
+    assert {k: v for k, v in shown._counts.items() if v} == {k: v for k, v in again._counts.items() if v}
     w.undo()
     assert not [f for f in w.state.figures.values() if f.status == "suggested"]
     assert not w.store.figures(w.doc_id, statuses=("suggested",))

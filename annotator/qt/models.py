@@ -449,6 +449,17 @@ class SpeakersModel(QAbstractListModel):
                 self._speakers[row] = rec
                 self.dataChanged.emit(self.index(row), self.index(row))
                 return
+        if op == "reload" and isinstance(rec, list) and table in ("attributions", "speakers"):
+            # new records only (store.add_many, e.g. a Find figures pass): counted from them, the few
+            # speakers read again, not every attribution of the file
+            self.beginResetModel()
+            self._speakers = self.store.speakers()
+            if table == "attributions":
+                for a in rec:
+                    if not a.deleted and a.status == "confirmed":
+                        self._counts[a.speaker_id] = self._counts.get(a.speaker_id, 0) + 1
+            self.endResetModel()
+            return
         if table == "attributions" and op in ("update",):
             # role or evidence changes do not change counts
             self._counts_refresh()

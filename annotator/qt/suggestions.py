@@ -155,6 +155,9 @@ class FindJob(QObject):
                 own.unsubscribe(capture)
             self.added = added
             self.stored = True
+            # freed here, in the worker: tens of thousands of suggestions take ~1 s to deallocate, a stall
+            # if the last reference went on the UI thread
+            self.suggestions = None
 
     def request_cancel(self) -> None:
         self.cancel.set()
