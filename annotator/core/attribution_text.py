@@ -9,6 +9,7 @@ sentence / quotation holds this offset" by bisection.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -504,8 +505,29 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 
 def name_mentions(text: str, start: int, end: int) -> list[Mention]:
-    """Capitalised name sequences in text[start:end], with titles split off and a rough kind."""
+    """Capitalised name sequences in text[start:end], with titles split off and a rough kind.
+
+    How a name sequence splits into mentions depends only on its own characters (cached: names
+    recur); only the kind also looks at the words before each mention."""
     out: list[Mention] = []
+    for m in NAME_RE.finditer(text, start, end) if end - start > 0 else ():
+        a = m.start()
+        for rs, re_, name, title, name_t, titled in _split_names(m.group()):
+            s = a + rs
+            out.append(Mention(s, a + re_, name, title, _kind(name_t, titled, text, s)))
+    return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _split_names(raw: str) -> tuple:
+    """The mentions of one name sequence, offsets relative to it, kind not yet decided:
+    ((start, end, name, title, name tokens, titled), ...)."""
+    out: list = []
+    _scan_names(raw, 0, len(raw), out)
+    return tuple(out)
+
+
+def _scan_names(text: str, start: int, end: int, out: list) -> None:
     for m in NAME_RE.finditer(text, start, end) if end - start > 0 else ():
         s, e = m.start(), m.end()
         raw = m.group()
@@ -515,10 +537,9 @@ def name_mentions(text: str, start: int, end: int) -> list[Mention]:
             if t.endswith(".") and len(t) > 2 and "." not in t[:-1] and t[:-1].lower() not in ABBREVIATIONS \
                     and norm_token(t) not in TITLES:
                 first = toks[: k + 1]
-                out.extend(_mention(text, s, first))
+                _mention(text, s, first, out)
                 s2 = text.find(toks[k + 1], s + len(" ".join(first)))
-                rest_m = name_mentions(text, s2, e)
-                out.extend(rest_m)
+                _scan_names(text, s2, e, out)
                 toks = None
                 break
         if toks is None:
@@ -541,13 +562,12 @@ def name_mentions(text: str, start: int, end: int) -> list[Mention]:
             k = low.index("and")
             first = toks[:k]
             if first:
-                out.extend(_mention(text, s, first))
+                _mention(text, s, first, out)
             rest_start = text.find(toks[k + 1], s) if k + 1 < len(toks) else -1
             if rest_start >= 0:
-                out.extend(_mention(text, rest_start, toks[k + 1 :]))
+                _mention(text, rest_start, toks[k + 1 :], out)
             continue
-        out.extend(_mention(text, s, toks))
-    return out
+        _mention(text, s, toks, out)
 
 
 def _skip_ws(text: str, i: int) -> int:
@@ -556,7 +576,7 @@ def _skip_ws(text: str, i: int) -> int:
     return i
 
 
-def _mention(text: str, s: int, toks: list[str]) -> list[Mention]:
+def _mention(text: str, s: int, toks: list[str], out: list) -> None:
     toks = [t.rstrip(",;:") for t in toks]
     # possessive "Meadows'" / "Iran’s"
     if toks and (toks[-1].endswith("’s") or toks[-1].endswith("'s")):
@@ -568,39 +588,59 @@ def _mention(text: str, s: int, toks: list[str]) -> list[Mention]:
             and len(toks[-1]) > 2:
         toks[-1] = toks[-1][:-1]
     if not toks:
-        return []
+        return
     e = s + len(" ".join(toks))
     title, name = split_title(toks)
     if not name:
-        return []
+        return
     # "Senator Mitch McConnell of Kentucky": a person's name stops at "of"
     if title and "of" in name:
         name = name[: name.index("of")]
     low = [norm_token(t) for t in name]
     if all(t in DAYS_MONTHS for t in low):
-        return []
-    kind = classify_name(name, title, text, s)
-    return [Mention(s, e, " ".join(name), " ".join(title), kind)]
+        return
+    out.append((s, e, " ".join(name), " ".join(title), tuple(name), bool(title)))
 
 
 def classify_name(name: list[str], title: list[str], text: str, s: int) -> str:
+    """Rough kind of a name at ``s`` in ``text`` (its words and the words before it)."""
+    return _kind(tuple(name), bool(title), text, s)
+
+
+_PLACE_PREPS = frozenset(("in", "at", "near", "across", "throughout", "outside", "inside", "to", "from", "into",
+                          "of", "toward"))
+
+
+@functools.lru_cache(maxsize=16384)
+def _kind_by_words(name: tuple[str, ...], titled: bool) -> str | tuple:
+    """What the words of a name tell of its kind: a kind, or (has a digit, an acronym, a place word)
+    for :func:`_kind` to finish with the context."""
     low = [norm_token(t) for t in name]
     if any(t in OUTLET_WORDS for t in low) or " ".join(low) in KNOWN_OUTLETS:
         if not any(t in ("ministry", "department", "party", "university") for t in low):
             return "outlet"
     if any(t in ORG_WORDS for t in low):
         return "organisation"
+    return (any(t.isdigit() for t in low), len(name) == 1 and name[0].isupper() and len(name[0]) >= 2,
+            any(t in PLACE_WORDS for t in low))
+
+
+def _kind(name: tuple[str, ...], titled: bool, text: str, s: int) -> str:
+    got = _kind_by_words(name, titled)
+    if type(got) is str:
+        return got
+    digit, acronym, place = got
     before = text[max(0, s - 40) : s]
-    if OUTLET_CONTEXT.search(before[-28:]) or any(t.isdigit() for t in low):
+    if OUTLET_CONTEXT.search(before[-28:]) or digit:
         return "outlet"
-    if title:
+    if titled:
         return "person"
-    if len(name) == 1 and name[0].isupper() and len(name[0]) >= 2:
+    if acronym:
         return "organisation"  # acronym: MEK, UCEA, CBO
     prev = before.rstrip().rsplit(None, 1)[-1].lower() if before.strip() else ""
-    if prev in ("in", "at", "near", "across", "throughout", "outside", "inside", "to", "from", "into", "of", "toward"):
+    if prev in _PLACE_PREPS:
         return "place"
-    if any(t in PLACE_WORDS for t in low):
+    if place:
         return "place"
     if 2 <= len(name) <= 4:
         return "person"
