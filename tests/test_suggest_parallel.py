@@ -98,7 +98,7 @@ def read_ahead(monkeypatch) -> list[int]:
 
 
 def test_the_reading_done_ahead_gives_the_same_speakers(who, read_ahead):
-    """Sentences, quotations, names, cue scans and verb-cue analysis made in the helper are installed
+    """Sentences, quotations, cue scans and verb-cue analysis made in the helper are installed
     instead of computed: every speaker candidate stays the same."""
     alone = suggest(who.text, _pages(who), parallel=False)
     helped = suggest(who.text, _pages(who), parallel=True)

@@ -586,7 +586,7 @@ class AttributionEngine:
 
     def prepare_page(self, start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple]:
         """The text-only analysis of the paragraphs that start in [start, end), for an engine in another
-        process to :meth:`install`: sentences, quotations, name spans, cue scans and the analysis of
+        process to :meth:`install`: sentences, quotations, cue scans and the analysis of
         the verb cues that the figures ``spans`` (this page's) depend on. Nothing here depends on the
         document read so far, so installing it changes no result, only who computes it. Texts without
         blank-line paragraphs (found lazily) are not prepared."""
@@ -609,20 +609,19 @@ class AttributionEngine:
                 if keep is not None and bisect.bisect_right(starts, cs) - 1 not in keep:
                     continue
                 pre[cs] = (ce, self._verb_analysis(cs, ce, cue))
-            out.append((ps, pe, starts, quotes, self._name_spans(pi), cues, flags, pre))
+            out.append((ps, pe, starts, quotes, cues, flags, pre))
         return out
 
     def install(self, paragraphs: list[tuple]) -> None:
         """Take the analysis :meth:`prepare_page` made in another process (paragraphs already read here
         keep their own)."""
         ix = self.ix
-        for ps, pe, starts, quotes, names, cues, flags, pre in paragraphs:
+        for ps, pe, starts, quotes, cues, flags, pre in paragraphs:
             if ix._pend.get(ps) != pe or ps in self._para_rel:
                 continue
             ix._sents.setdefault(ps, starts)
             if ps not in ix._quotes:
                 ix._quotes[ps] = [Quote(*q) for q in quotes]
-            self._spans_cache.setdefault(ps, names)
             self._cues[ps] = (cues, flags)
             self._verb_pre.update(pre)
 

@@ -9,7 +9,7 @@ pages ahead of the pass, on the machine's second core:
 
 1. it detects the figures of the next pages (:func:`figure_rows`), keeping a few pages ahead;
 2. with time to spare it reads ahead for the attribution: the text-only analysis of the pages'
-   paragraphs (sentences, quotations, names, cue scans, who a verb cue names as speaking:
+   paragraphs (sentences, quotations, cue scans, who a verb cue names as speaking:
    :meth:`~annotator.core.attribution.AttributionEngine.prepare_page`), which the pass installs
    instead of computing it.
 
