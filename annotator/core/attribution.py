@@ -326,6 +326,10 @@ def normalize_name(name: str) -> str:
     return s
 
 
+_DIGIT_RUNS = re.compile(r"\d+")
+
+
+@functools.lru_cache(maxsize=8192)
 def _strip_titles(norm: str) -> str:
     toks = norm.split()
     while len(toks) > 1 and toks[0] in _NORM_TITLES:
@@ -2118,7 +2122,7 @@ def match_speaker(name: str, known: list[tuple[str, str, list[str]]]) -> Speaker
         if best is None or (exact, score) > (best.exact, best.score):
             best = SpeakerMatch(sid, round(score, 3), exact)
 
-    ndig = re.findall(r"\d+", nt)
+    ndig = _DIGIT_RUNS.findall(nt)
     for sid, kname, aliases in known:
         for cand in [kname, *aliases]:
             if not cand:
@@ -2146,7 +2150,7 @@ def match_speaker(name: str, known: list[tuple[str, str, list[str]]]) -> Speaker
                 offer(sid, 0.85, False)
                 continue
             # spelling variants; numbers must agree ("Channel 4" is not "Channel 5")
-            if re.findall(r"\d+", ct) != ndig:
+            if _DIGIT_RUNS.findall(ct) != ndig:
                 continue
             if min(len(ct), len(nt)) < 4:
                 continue

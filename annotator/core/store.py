@@ -612,17 +612,22 @@ class AnnotationStore:
         Sets author/times/revision like :meth:`add`. Listeners hear one ``(table, "reload")``
         per table touched instead of one event per record; its payload is the list of new records.
         """
+        import operator
+
         t = now()
+        author = self.author
         by_table: dict[type, list[Record]] = {}
-        done = []
-        for rec in records:
-            rec.author = rec.author or self.author
+        done = list(records)
+        # the revisions: random (version 4) UUIDs like new_id(), from one read of random bytes
+        hexes = os.urandom(16 * len(done)).hex()
+        for k, rec in enumerate(done):
+            rec.author = rec.author or author
             rec.created = rec.created or t
             rec.updated = t
-            rec.rev = new_id()
+            x = hexes[32 * k : 32 * k + 32]
+            rec.rev = f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{'89ab'[int(x[16], 16) & 3]}{x[17:20]}-{x[20:]}"
             rec.prev_revs = []
             by_table.setdefault(type(rec), []).append(rec)
-            done.append(rec)
         with self.transaction():
             for cls, recs in by_table.items():
                 names = cls.field_names()
@@ -630,12 +635,14 @@ class AnnotationStore:
                 marks = ", ".join("?" for _ in names)
                 json_fields = [i for i, n in enumerate(names) if n in cls.JSON_FIELDS]
                 bool_fields = [i for i, n in enumerate(names) if n in cls.BOOL_FIELDS]
+                values = operator.attrgetter(*names)
                 rows = []
                 for rec in recs:
-                    row = [getattr(rec, n) for n in names]
+                    row = list(values(rec)) if len(names) > 1 else [values(rec)]
                     for i in json_fields:
-                        if row[i] is not None:
-                            row[i] = json.dumps(row[i], ensure_ascii=False)
+                        v = row[i]
+                        if v is not None:
+                            row[i] = "[]" if type(v) is list and not v else json.dumps(v, ensure_ascii=False)
                     for i in bool_fields:
                         row[i] = int(bool(row[i]))
                     rows.append(row)

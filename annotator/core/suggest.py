@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
+import os
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -241,7 +242,23 @@ def store_suggestions(
         return _store(store, document_id, suggestions, accept, quads_for)
 
 
+class _Ids:
+    """Random (version 4) UUID strings, as ``model.new_id`` makes them, read from the system's random
+    source a few thousand at a time instead of one call per record."""
+
+    def __init__(self):
+        self._ids: list[str] = []
+
+    def __call__(self) -> str:
+        if not self._ids:
+            h = os.urandom(16 * 4096).hex()
+            self._ids = [f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{'89ab'[int(x[16], 16) & 3]}{x[17:20]}-{x[20:]}"
+                         for x in (h[k:k + 32] for k in range(0, len(h), 32))]
+        return self._ids.pop()
+
+
 def _store(store, document_id, suggestions, accept, quads_for) -> StoreReport:
+    new_id = _Ids()
     text = store.document_text(document_id)
     info = store.document(document_id)
     status = "confirmed" if accept else "suggested"
@@ -267,7 +284,7 @@ def _store(store, document_id, suggestions, accept, quads_for) -> StoreReport:
             page = info.page_of(sug.start)
         p = sug.parsed
         fig = Figure(
-            document_id=document_id, start=sug.start, end=sug.end, exact=q.exact, prefix=q.prefix,
+            id=new_id(), document_id=document_id, start=sug.start, end=sug.end, exact=q.exact, prefix=q.prefix,
             suffix=q.suffix, page=page, quads=quads, value=p.value, low=p.low, high=p.high, unit=p.unit,
             qualifier=p.qualifier, counted=p.counted, rate=p.rate, status=status,
         )
@@ -276,7 +293,7 @@ def _store(store, document_id, suggestions, accept, quads_for) -> StoreReport:
         report.figures += 1
         report.figure_ids.append(fig.id)
         for cand in sug.speakers:
-            speaker_id = _speaker_for(cand, known, by_key, report, new_records)
+            speaker_id = _speaker_for(cand, known, by_key, report, new_records, new_id)
             ev = {}
             if cand.evidence_start is not None and cand.evidence_end is not None:
                 eq = quote_selector(text, cand.evidence_start, cand.evidence_end)
@@ -288,7 +305,7 @@ def _store(store, document_id, suggestions, accept, quads_for) -> StoreReport:
                     "evidence_suffix": eq.suffix,
                     "evidence_page": info.page_of(cand.evidence_start) if info.pages else None,
                 }
-            new_records.append(Attribution(figure_id=fig.id, speaker_id=speaker_id, role=cand.role,
+            new_records.append(Attribution(id=new_id(), figure_id=fig.id, speaker_id=speaker_id, role=cand.role,
                                            status=status, **ev))
             report.attributions += 1
     if new_records:
@@ -299,7 +316,8 @@ def _store(store, document_id, suggestions, accept, quads_for) -> StoreReport:
 DOCUMENT_VOICE = "The document"
 
 
-def _speaker_for(cand: SpeakerCandidate, known, by_key, report: StoreReport, new_records: list) -> str:
+def _speaker_for(cand: SpeakerCandidate, known, by_key, report: StoreReport, new_records: list,
+                 new_id: Callable[[], str]) -> str:
     name = cand.name or DOCUMENT_VOICE
     kind = cand.kind if cand.name else "document"
     key = name.casefold()
@@ -309,7 +327,7 @@ def _speaker_for(cand: SpeakerCandidate, known, by_key, report: StoreReport, new
     if match is not None and match.exact:
         by_key[key] = match.speaker_id
         return match.speaker_id
-    sp = Speaker(name=name, kind=kind, affiliation=cand.affiliation or "")
+    sp = Speaker(id=new_id(), name=name, kind=kind, affiliation=cand.affiliation or "")
     new_records.append(sp)
     report.speakers_created += 1
     if match is not None:
