@@ -306,6 +306,10 @@ _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z/.&\- ]{1,20})\)")
 _ALIAS_SPLIT = re.compile(r"[/,]\s*")
 _LEADING_THAT = re.compile(r"^\s*(?:that\s+)?")
 _LIST_ITEM = re.compile(r"\s*(?:[-•*▪–]|\d{1,2}[.)])\s")
+# on the reversed text (AttributionEngine._rev): spaces, then a word of alphanumerics (str.isalnum:
+# [^\W_]) and ' ’ . - ; or just alphanumerics and apostrophes
+_WORD_BEFORE_REV = re.compile(r"[ \t\n]*((?:[^\W_]|['’.\-])*)")
+_ALNUM_BEFORE_REV = re.compile(r"(?:[^\W_]|['’])*")
 _WS_ONE = re.compile(r"\s")
 _MORE = object()  # a partial window was not enough
 _VERB_AT = re.compile(r"\w+(?:\s+out|\s+for)?")
@@ -547,6 +551,7 @@ class AttributionEngine:
 
     def __init__(self, text: str, focus: list[tuple[int, int]] | None = None):
         self.text = text
+        self._rev = text[::-1]  # for reading words backwards with one match
         self.ix = TextIndex(text)
         # the figures being attributed, by paragraph: cues elsewhere are not read (see _focus_sentences)
         self._focus: dict[int, list[int]] | None = None
@@ -556,6 +561,7 @@ class AttributionEngine:
         self._remembered: set[tuple[int, int]] = set()
         self._searched: dict[str, int] = {}
         self._source_lines: list[int] | None = None
+        self._confirm_at: list[tuple[int, int]] | None = None
         self._spans_cache: dict[int, list[tuple[int, int]]] = {}
         self._mention_cache: dict[int, list[Mention]] = {}
         self._quote_rel: dict[int, Relation | None] = {}
@@ -741,10 +747,11 @@ class AttributionEngine:
         if not figs:
             return {n - 1, n - 2}
         keep: set[int] = set()
+        quoted = bool(self.ix._quotes_of(pi))
         for f in figs:
             k = bisect.bisect_right(starts, f) - 1
             keep.update((k, k - 1, k - 2))
-            q = self.ix.quote_at(f)
+            q = self.ix.quote_at(f) if quoted else None
             if q is not None:
                 end = q.close_mark if q.close_mark is not None else q.end
                 k2 = bisect.bisect_right(starts, end) - 1
@@ -939,14 +946,12 @@ class AttributionEngine:
         """(start, end, np_text, appositives) of the subject before a verb, or None."""
         text = self.text
         pos = vs
+        rev, n = self._rev, len(text)
         # skip adverbs and auxiliaries between subject and verb
         for _ in range(6):
-            j = pos
-            while j > ss and text[j - 1] in " \t\n":
-                j -= 1
-            k = j
-            while k > ss and (text[k - 1].isalnum() or text[k - 1] in "'’.-"):
-                k -= 1
+            # the word before pos (alphanumerics and ' ’ . -), after the spaces: one match on the reversed text
+            m = _WORD_BEFORE_REV.match(rev, n - pos, n - ss)
+            j, k = n - m.start(1), n - m.end(1)
             w = text[k:j].lower()
             if not w:
                 break
@@ -973,16 +978,15 @@ class AttributionEngine:
         if ch == ")":
             return self._np_left(ss, j)
         # a pronoun or relative right before the verb
-        k = j
-        while k > ss and (text[k - 1].isalnum() or text[k - 1] in "'’"):
-            k -= 1
+        k = n - _ALNUM_BEFORE_REV.match(rev, n - j, n - ss).end()
         w = text[k:j]
         wl = w.lower()
-        for suf in ("'re", "’re", "'s", "’s", "'ve", "’ve", "'d", "’d", "'ll", "’ll"):
-            if wl.endswith(suf) and wl[: -len(suf)] in PRONOUNS:
-                wl = wl[: -len(suf)]
-                j = k + len(wl)
-                break
+        if "'" in wl or "’" in wl:
+            for suf in ("'re", "’re", "'s", "’s", "'ve", "’ve", "'d", "’d", "'ll", "’ll"):
+                if wl.endswith(suf) and wl[: -len(suf)] in PRONOUNS:
+                    wl = wl[: -len(suf)]
+                    j = k + len(wl)
+                    break
         if wl in PRONOUNS:
             return (k, j, text[k:j], [])
         if wl in ("who", "which") or (wl == "that" and k > ss and text[k - 2 : k - 1] == ","):
@@ -2021,7 +2025,15 @@ class AttributionEngine:
             nk = self.ix.para_next(k)
             if nk is not None:
                 cand.add(nk)
-        paras = sorted(k for k in cand if _CONFIRM_HINT.search(text, k, self.ix.para_span(k)[1]))
+        if self._confirm_at is None:  # where confirmation words occur: one scan of the text
+            self._confirm_at = [(m.start(), m.end()) for m in _CONFIRM_HINT.finditer(text)]
+        hits = self._confirm_at
+        paras = []
+        for k in sorted(cand):
+            pe = self.ix.para_span(k)[1]
+            i = bisect.bisect_left(hits, (k, -1))
+            if i < len(hits) and hits[i][1] <= pe:
+                paras.append(k)  # a confirmation word in the paragraph (never across its end: spaces follow)
         for pi in paras:
             ps, pe = self.ix.para_span(pi)
             for rx, passive in ((CONFIRM_PASSIVE_RE, True), (CONFIRM_ACTIVE_RE, False)):

@@ -188,7 +188,7 @@ def _suggest(text, pages, progress, cancel, speakers, parallel) -> list[Suggesti
                 page = None
                 if page_starts is not None:
                     page = bisect.bisect_right(page_starts, gs) - 1
-                out.append(Suggestion(gs, ge, ftext, parsed, page, list(cand_list)))
+                out.append(Suggestion(gs, ge, ftext, parsed, page, cand_list))  # a new list per figure
             if progress is not None:
                 progress(i + 1, len(chunks))
     finally:
