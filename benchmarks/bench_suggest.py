@@ -3,12 +3,16 @@
 The document: a generated A4 text PDF, ~530 words and ~43 figures a page of news-like
 sentences (see ``_newsgen.py``).
 
-What is timed, side by side in the same run, alternated in rounds (median of each side):
+What is timed (wall clock), side by side in the same run, alternated in rounds (median of each
+side), each after an untimed full garbage collection:
 
 - raw: ``page.get_text("words")`` over every page of the already opened PyMuPDF document;
 - ours, "suggestion pass": ``annotator.core.suggest.suggest(text, pages)``, i.e. figure
   detection *and* speaker attribution, page by page, with the progress and cancel
-  callbacks the app passes. The document text is **not** extracted here: the app (and
+  callbacks the app passes, as the app runs it: a text this long (>= ``PARALLEL_MIN_CHARS``)
+  starts a helper process that detects the figures of the pages ahead and reads ahead for the
+  attribution (``annotator.core.figures_worker``); its start-up (a new interpreter, imports) is
+  inside the timed pass. The document text is **not** extracted here: the app (and
   ``annotator detect`` / ``annotator new``) extracts it once when the document is opened
   (``load_document`` / ``PdfSource.extract_all``, measured by ``bench_extract.py``) and keeps it
   in the annotation file, so a suggestion pass starts from ``Document.text`` and its page table.
@@ -19,7 +23,10 @@ What is timed, side by side in the same run, alternated in rounds (median of eac
 - ours, "+ store": the same pass plus ``store_suggestions`` writing every suggestion as a
   "suggested" figure with its attributions and speakers into an in-memory annotation file
   that already holds the document (what the user waits for before the suggestions show);
-- information only (one pass): ``store_suggestions`` with word quads per figure the way
+- information: the same pass in one process (``parallel=False``) and figures alone; the CPU time
+  of the pass in this process and in the helper (the helper needs a free core: on a machine whose
+  other core is busy it runs at lower priority and the pass takes about as long as in one process);
+  the helper's start-up on its own; ``store_suggestions`` with word quads per figure the way
   ``annotator new --suggest`` computes them for a PDF (``PdfSource.page_text(n).span_quads``).
 
 Run: python benchmarks/bench_suggest.py [--pages 1000] [--rounds 3] [--profile] [--quick]

@@ -252,6 +252,11 @@ def main() -> int:
     import gc
 
     gc.disable()  # a short-lived process; its reading of the text holds many objects and no cycles
+    if os.name == "nt":  # binary pipes (no newline translation)
+        import msvcrt
+
+        msvcrt.setmode(0, os.O_BINARY)
+        msvcrt.setmode(1, os.O_BINARY)
     if hasattr(os, "nice"):
         try:
             os.nice(10)  # on a busy machine the pass itself (and everything else) goes first
