@@ -119,6 +119,24 @@ def test_a_pass_from_a_worker_thread_can_use_the_helper(who, from_helper):
     _same(suggest(who.text, _pages(who), parallel=False), got["found"])
 
 
+def test_a_pass_from_a_qt_worker_thread_can_use_the_helper(who, from_helper, qtbot):
+    """What Find figures does: the pass runs in a QThread (the helper is started from it)."""
+    from PySide6.QtCore import QThread
+
+    class Pass(QThread):
+        found = None
+
+        def run(self):
+            self.found = suggest(who.text, _pages(who), parallel=True)
+
+    t = Pass()
+    t.start()
+    qtbot.waitUntil(t.isFinished, timeout=120_000)
+    t.wait()
+    assert from_helper
+    _same(suggest(who.text, _pages(who), parallel=False), t.found)
+
+
 def test_without_a_helper_the_pass_carries_on_alone(who, monkeypatch):
     monkeypatch.setattr(figures_worker.sys, "executable", "/nonexistent/python")
     _same(suggest(who.text, _pages(who), parallel=False), suggest(who.text, _pages(who), parallel=True))
