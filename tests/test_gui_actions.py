@@ -103,6 +103,34 @@ def test_run_gui_without_arguments_opens_the_sample(monkeypatch, qtbot, qapp):
     w.close()
 
 
+def test_first_start_asks_the_name_over_the_shown_window_before_opening(monkeypatch, qtbot, qapp):
+    from annotator.qt import app as app_module
+
+    settings.set_author("")
+    seen = []
+
+    def ask(parent, current=""):
+        seen.append((parent, parent is not None and parent.isVisible(), parent.state))
+        return "Zoë Ortega"
+
+    monkeypatch.setattr(dialogs, "ask_author", ask)
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    assert app_module.run_gui([]) == 0
+    [w] = [x for x in QApplication.topLevelWidgets() if isinstance(x, MainWindow) and x.isVisible()]
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.state is not None and not w.is_loading(), timeout=10000)
+    # asked once, over the visible main window, before the sample was opened
+    assert seen == [(w, True, None)]
+    assert settings.author() == "Zoë Ortega" and w.me == "Zoë Ortega"
+    text = w.state.text
+    i = text.index("1500")
+    w.reader.select_span(i, i + 4)
+    w.actions.mark_figure.trigger()
+    [f] = w.state.figures.values()
+    assert f.author == "Zoë Ortega"
+    w.close()
+
+
 def test_start_up_imports_no_pymupdf_nor_the_merge_code_and_main_py_runs(tmp_path):
     code = (
         "import os, sys\n"

@@ -16,6 +16,16 @@ def make_window(deferred: bool = False):
     return MainWindow(deferred=deferred, features=True)
 
 
+def start_session(win, paths) -> None:
+    """Once the window is up: ask the user's name on the first start (over the window, so they see
+    what it is for), then open ``paths``. Every record the user makes carries that name."""
+    from annotator.qt import dialogs, settings
+
+    if not settings.author():
+        win.apply_preferences(author=dialogs.ensure_author(win))
+    win.open_paths(paths)
+
+
 def run_gui(argv: list[str] | None = None) -> int:
     """Start the app; open FILE arguments (documents or ``.annot`` files) or, with none, the sample article."""
     from PySide6.QtWidgets import QApplication
@@ -29,16 +39,12 @@ def run_gui(argv: list[str] | None = None) -> int:
     app.setOrganizationName(settings.ORG)
     app.setApplicationName(settings.APP)
     app.setApplicationDisplayName("annotator")
-    if not settings.author():
-        from annotator.qt import dialogs
-
-        dialogs.ensure_author(None)
     # the first frame (menu bar, reader) is painted before the rest of the window is built and
     # before anything is loaded; a small text file (the sample) is in that frame already
     win = make_window(deferred=True)
     paths = files or [SAMPLE_ARTICLE]
     win.preview_path(paths[0])
-    win.when_ready(lambda: win.open_paths(paths))
+    win.when_ready(lambda: start_session(win, paths))
     win.show()
     return app.exec()
 
