@@ -96,6 +96,28 @@ def test_rejected_stays_rejected_and_is_not_proposed_again(sample_path, tmp_path
         s.close()
 
 
+def test_figures_marked_by_two_people_are_proposed_once(sample_path):
+    # a merged file: Ann and Bob marked the same figures; the reviewer gets each derivation once
+    s = new_store(author="Ann")
+    d = s.add_document(load(sample_path))
+    ann = _mark_sample(s, d)
+    s.author = "Bob"
+    bob = _mark_sample(s, d)
+    rels = suggest_relations(s, d)
+    assert len(rels) == 4
+    # between the copies marked first: every figure of every proposal is Ann's
+    assert {_shape(r, ann) for r in rels} == {
+        ("share", "thirty", ("pct", "total")),
+        ("product", "month", ("cost", "detainees")),
+        ("period", "year", ("month",)),
+        ("currency", "usd", ("year",)),
+    }
+    # a relation already made between Bob's copies counts for Ann's copies too
+    s.add(Relation(kind="share", target_id=bob["thirty"].id, input_ids=[bob["pct"].id, bob["total"].id]))
+    assert {r.kind for r in suggest_relations(s, d)} == {"product", "period", "currency"}
+    s.close()
+
+
 def test_no_suggestion_mixes_units_or_uses_bare_numbers(corpus_dir):
     """The FAA cost table: 'hours × dollars per hour' is proposed; '1 work-hour × $85 = $85' is not."""
     s = new_store()

@@ -50,10 +50,6 @@ class _F:
     bare: bool  # no unit, counted noun or rate: often a label or a section number, not a quantity
 
 
-def relation_key(kind: str, target_id: str, input_ids) -> tuple:
-    return (kind, target_id, tuple(sorted(input_ids)))
-
-
 def _blocks(text: str, paragraphs: list) -> list[tuple[int, int]]:
     """Paragraphs, merged when a quotation opened in one closes in a later one."""
     spans = [tuple(p) for p in paragraphs] if paragraphs else _line_spans(text)
@@ -117,9 +113,24 @@ def suggest_relations(store, document_id: str, statuses=("confirmed",)) -> list[
     doc = store.document(document_id)
     text = store.document_text(document_id)
     blocks = _blocks(text, doc.paragraphs)
-    figs = _prepare(store.figures(document_id, statuses=statuses), blocks)
+    # after a merge several people may have marked the same words: propose each relation once,
+    # between the copies marked first, and not at all when one between any copies exists already
+    span_of = {f.id: (f.start, f.end) for f in store.figures(document_id, statuses=None, include_deleted=True)}
+
+    def where(fid: str) -> tuple:
+        return span_of.get(fid, (-1, -1, fid))
+
+    def span_key(kind: str, target_id: str, input_ids) -> tuple:
+        return (kind, where(target_id), tuple(sorted(where(i) for i in input_ids)))
+
+    first_copies, spans_seen = [], set()
+    for f in store.figures(document_id, statuses=statuses):  # in order of position, then of marking
+        if (f.start, f.end) not in spans_seen:
+            spans_seen.add((f.start, f.end))
+            first_copies.append(f)
+    figs = _prepare(first_copies, blocks)
     known = {
-        relation_key(r.kind, r.target_id, r.input_ids)
+        span_key(r.kind, r.target_id, r.input_ids)
         for r in store.records(Relation, include_deleted=True)
     }
     by_block: dict[int, list[_F]] = {}
@@ -129,7 +140,7 @@ def suggest_relations(store, document_id: str, statuses=("confirmed",)) -> list[
     seen: set = set()
 
     def propose(kind: str, target: _F, inputs: list[_F], note: str, **params) -> None:
-        key = relation_key(kind, target.fig.id, [i.fig.id for i in inputs])
+        key = span_key(kind, target.fig.id, [i.fig.id for i in inputs])
         if key in known or key in seen or len(out) >= MAX_SUGGESTIONS:
             return
         seen.add(key)
