@@ -54,6 +54,7 @@ from annotator.core.attribution_text import (
     is_cap,
     name_mentions,
     norm_token,
+    sequence_mentions,
     split_title,
 )
 
@@ -1493,7 +1494,7 @@ class AttributionEngine:
     def _mentions_in(self, a: int, b: int) -> list[Mention]:
         got = self._mention_cache.get(a)
         if got is None:
-            got = self._mention_cache[a] = name_mentions(self.text, a, b)
+            got = self._mention_cache[a] = sequence_mentions(self.text, a, b)  # (a, b): a NAME_RE match
             for m in got:
                 self._learn(m)
         return got

@@ -518,6 +518,16 @@ def name_mentions(text: str, start: int, end: int) -> list[Mention]:
     return out
 
 
+def sequence_mentions(text: str, start: int, end: int) -> list[Mention]:
+    """``name_mentions(text, start, end)`` for a span that :data:`NAME_RE` matched as a whole (found by a
+    search over a longer stretch: searching the span again finds that same match), without that search."""
+    out: list[Mention] = []
+    for rs, re_, name, title, name_t, titled in _split_names(text[start:end]):
+        s = start + rs
+        out.append(Mention(s, start + re_, name, title, _kind(name_t, titled, text, s)))
+    return out
+
+
 @functools.lru_cache(maxsize=16384)
 def _split_names(raw: str) -> tuple:
     """The mentions of one name sequence, offsets relative to it, kind not yet decided:
