@@ -740,7 +740,19 @@ _HANDLERS = {
 def check_all(store, statuses=("confirmed", "suggested")) -> list[CheckResult]:
     """Evaluate every relation with one of ``statuses`` (rejected ones are left out by default)."""
     rels = store.relations(statuses=statuses)
-    figures = {f.id: f for f in store.figures(statuses=("confirmed", "suggested"))}
+    if not rels:
+        return []
+    # only the figures the relations name (a file may hold tens of thousands of suggestions)
+    wanted = {r.target_id for r in rels if r.target_id}
+    for r in rels:
+        if isinstance(r.input_ids, list):
+            wanted.update(i for i in r.input_ids if isinstance(i, str))
+    figures: dict[str, Figure] = {}
+    ids = sorted(wanted)
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        where = f"status IN ('confirmed', 'suggested') AND id IN ({', '.join('?' for _ in chunk)})"
+        figures.update((f.id, f) for f in store.records(Figure, where, chunk))
     return [evaluate(store, r, figures) for r in rels]
 
 

@@ -106,23 +106,30 @@ class StoreWatcher(QObject):
 
 class CapturedAdd(commands.StoreCommand):
     """A core call that adds records itself, made undoable: the records it adds are captured
-    from the store's events; undo tombstones them, redo brings them back."""
+    from the store's events; undo tombstones them, redo brings them back, each in one transaction
+    with one store event per table (``delete_many`` / ``undelete_many``: a Find figures pass adds
+    tens of thousands)."""
 
     def __init__(self, store: AnnotationStore, fn: Callable[[], object], text: str):
         super().__init__(store, text)
         self.fn = fn
         self.result = None
         self.added: list[tuple[type, str]] | None = None
+        #: the records added, as the call made them (redo announces them again instead of reading them)
+        self.records: list | None = None
 
     def _do(self) -> None:
         if self.added is None:
             added: list[tuple[type, str]] = []
+            records: list = []
 
             def capture(_table, op, rec):
                 if op == "add":
                     added.append((type(rec), rec.id))
+                    records.append(rec)
                 elif op == "reload" and isinstance(rec, list):  # store.add_many: the new records
                     added.extend((type(r), r.id) for r in rec)
+                    records.extend(rec)
 
             self.store.subscribe(capture)
             try:
@@ -130,15 +137,13 @@ class CapturedAdd(commands.StoreCommand):
             finally:
                 self.store.unsubscribe(capture)
             self.added = added
+            self.records = records
             return
-        with self.store.transaction():
-            for cls, rid in self.added:
-                self.store.undelete(cls, rid)
+        recs = self.records if self.records is not None and len(self.records) == len(self.added) else None
+        self.store.undelete_many(self.added, recs)
 
     def _undo(self) -> None:
-        with self.store.transaction():
-            for cls, rid in reversed(self.added or []):
-                self.store.delete(cls, rid)
+        self.store.delete_many(reversed(self.added or []))
 
 
 class UndoList(commands.StoreCommand):

@@ -8,8 +8,8 @@ paged documents ``page`` and ``quads`` say where they are drawn.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
@@ -119,6 +119,23 @@ def evidence_tooltip(state: DocumentState, fid: str, att_id: str) -> str:
     return f"Evidence: <b>{_esc(name)}</b> {_esc(a.role)} “{_esc(f.exact)}”<br>By {_esc(a.author or 'unknown')}"
 
 
+def _figure_highlight(state: DocumentState, fid: str, me: str, flagged: bool) -> Highlight:
+    f = state.figures[fid]
+    return Highlight("f:" + fid, "figure", fid, f.start, f.end, f.verdict, f.status, f.author, f.page, _quads(f.quads),
+                     "", functools.partial(figure_tooltip, state, fid, me), flagged)
+
+
+def _has_evidence(a) -> bool:
+    return a.evidence_start is not None and a.evidence_end is not None and a.evidence_end > a.evidence_start
+
+
+def _evidence_highlight(state: DocumentState, fid: str, a) -> Highlight:
+    f = state.figures[fid]
+    return Highlight("e:" + a.id, "evidence", fid, a.evidence_start, a.evidence_end, f.verdict, a.status, a.author,
+                     a.evidence_page, _quads(a.evidence_quads), "",
+                     functools.partial(evidence_tooltip, state, fid, a.id))
+
+
 def build(state: DocumentState, me: str, figure_ids=None, flagged=frozenset()) -> dict[str, Highlight]:
     """Highlights of the given figures (all when None) and of their attributions' evidence;
     the figures in ``flagged`` are drawn as mismatches.
@@ -126,24 +143,105 @@ def build(state: DocumentState, me: str, figure_ids=None, flagged=frozenset()) -
     Their tooltips are worked out from the state when first shown (``Highlight.tip()``)."""
     out: dict[str, Highlight] = {}
     ids = state.figures.keys() if figure_ids is None else [i for i in figure_ids if i in state.figures]
-    partial = functools.partial
     for fid in ids:
-        f = state.figures[fid]
-        out["f:" + fid] = Highlight("f:" + fid, "figure", fid, f.start, f.end, f.verdict, f.status, f.author,
-                                    f.page, _quads(f.quads), "", partial(figure_tooltip, state, fid, me),
-                                    fid in flagged)
+        out["f:" + fid] = _figure_highlight(state, fid, me, fid in flagged)
         for a in state.attributions.get(fid, {}).values():
-            if a.evidence_start is None or a.evidence_end is None or a.evidence_end <= a.evidence_start:
-                continue
-            out["e:" + a.id] = Highlight("e:" + a.id, "evidence", fid, a.evidence_start, a.evidence_end, f.verdict,
-                                         a.status, a.author, a.evidence_page, _quads(a.evidence_quads), "",
-                                         partial(evidence_tooltip, state, fid, a.id))
+            if _has_evidence(a):
+                out["e:" + a.id] = _evidence_highlight(state, fid, a)
     return out
+
+
+class HighlightMap(Mapping):
+    """The highlights of a document as a read-only mapping key -> :class:`Highlight`, worked out from the
+    document state when asked for (and kept until their figure changes).
+
+    Nothing is built up front: after a Find figures pass of tens of thousands of suggestions the PDF view
+    builds only the highlights of the pages it shows (:meth:`spans` gives it where every highlight is,
+    without building them); the reader, which draws them all, iterates it like a dict. It follows the
+    state: :class:`HighlightSource` drops the built highlights of the figures a change touches."""
+
+    def __init__(self, state: DocumentState, me: str, flagged: frozenset = frozenset()):
+        self.state = state
+        self.me = me
+        self.flagged = flagged
+        self._built: dict[str, Highlight] = {}
+
+    def __getitem__(self, key: str) -> Highlight:
+        h = self._built.get(key)
+        if h is not None:
+            return h
+        st = self.state
+        kind, _, rid = key.partition(":")
+        if kind == "f" and rid in st.figures:
+            h = _figure_highlight(st, rid, self.me, rid in self.flagged)
+        elif kind == "e":
+            fid = st.att_figure.get(rid)
+            a = st.attributions.get(fid, {}).get(rid) if fid in st.figures else None
+            if a is None or not _has_evidence(a):
+                raise KeyError(key)
+            h = _evidence_highlight(st, fid, a)
+        else:
+            raise KeyError(key)
+        self._built[key] = h
+        return h
+
+    def __contains__(self, key) -> bool:
+        if not isinstance(key, str):
+            return False
+        if key in self._built:
+            return True
+        st = self.state
+        kind, _, rid = key.partition(":")
+        if kind == "f":
+            return rid in st.figures
+        if kind == "e":
+            fid = st.att_figure.get(rid)
+            a = st.attributions.get(fid, {}).get(rid) if fid in st.figures else None
+            return a is not None and _has_evidence(a)
+        return False
+
+    def __iter__(self) -> Iterator[str]:
+        st = self.state
+        atts = st.attributions
+        for fid in list(st.figures):
+            yield "f:" + fid
+            for a in list(atts.get(fid, {}).values()):
+                if _has_evidence(a):
+                    yield "e:" + a.id
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def keys_of(self, figure_id: str) -> set[str]:
+        """The keys a figure has now (its own and its attributions' evidence)."""
+        st = self.state
+        out = {"f:" + figure_id} if figure_id in st.figures else set()
+        if out:
+            out.update("e:" + a.id for a in st.attributions.get(figure_id, {}).values() if _has_evidence(a))
+        return out
+
+    def forget(self, keys) -> None:
+        """Drop the built highlights of ``keys`` (their figure or evidence changed)."""
+        built = self._built
+        for k in keys:
+            built.pop(k, None)
+
+    def spans(self) -> Iterator[tuple[str, int, int, int | None, bool]]:
+        """(key, start, end, page or None, has stored quads) of every highlight, from the state's records
+        (no highlight is built): where the PDF view finds which page each one is drawn on."""
+        st = self.state
+        atts = st.attributions
+        for fid, f in list(st.figures.items()):
+            yield "f:" + fid, f.start, f.end, f.page, bool(f.quads)
+            for a in list(atts.get(fid, {}).values()):
+                if _has_evidence(a):
+                    yield "e:" + a.id, a.evidence_start, a.evidence_end, a.evidence_page, bool(a.evidence_quads)
 
 
 class HighlightSource(QObject):
     """Keeps the highlights of the current document in step with the store.
 
+    ``highlights`` is a :class:`HighlightMap` over the current document state (built lazily);
     ``changed`` carries the set of highlight keys to redraw, or None for all.
     """
 
@@ -153,24 +251,14 @@ class HighlightSource(QObject):
         super().__init__(parent)
         self.state: DocumentState | None = None
         self.me = ""
-        self.highlights: dict[str, Highlight] = {}
-        self._by_figure: dict[str, set[str]] | None = {}  # figure id -> its highlight keys
+        self.highlights: Mapping[str, Highlight] = {}
         self.flagged: frozenset[str] = frozenset()  # figure ids drawn as mismatches
 
     def reset(self, state: DocumentState | None, me: str) -> None:
         self.state = state
         self.me = me
-        self.highlights = build(state, me, flagged=self.flagged) if state is not None else {}
-        self._by_figure = None  # indexed at the first change (not on every reset)
+        self.highlights = HighlightMap(state, me, self.flagged) if state is not None else {}
         self.changed.emit(None)
-
-    def _index(self) -> dict[str, set[str]]:
-        if self._by_figure is None:
-            by: dict[str, set[str]] = {}
-            for k, h in self.highlights.items():
-                by.setdefault(h.figure_id, set()).add(k)
-            self._by_figure = by
-        return self._by_figure
 
     def on_change(self, change: Change) -> None:
         if self.state is None:
@@ -181,17 +269,15 @@ class HighlightSource(QObject):
         fids = set(change.added) | set(change.removed) | set(change.updated)
         if not fids:
             return
-        keys: set[str] = set()
-        by_figure = self._index()
+        hl = self.highlights
+        # the keys the figures had (their evidence as the state still holds it, and the evidence the change
+        # took away) and the keys they have now
+        keys = {"f:" + fid for fid in fids}
+        atts = self.state.attributions
         for fid in fids:
-            for k in by_figure.pop(fid, ()):
-                keys.add(k)
-                self.highlights.pop(k, None)
-        fresh = build(self.state, self.me, fids, self.flagged)
-        self.highlights.update(fresh)
-        for k, h in fresh.items():
-            by_figure.setdefault(h.figure_id, set()).add(k)
-        keys |= set(fresh)
+            keys.update("e:" + aid for aid in atts.get(fid, ()))
+        keys.update("e:" + aid for aid in change.removed_attributions)
+        hl.forget(keys)
         self.changed.emit(keys)
 
     def set_flagged(self, figure_ids) -> None:
@@ -201,12 +287,11 @@ class HighlightSource(QObject):
             return
         changed = new ^ self.flagged
         self.flagged = new
-        keys = set()
-        for fid in changed:
-            k = "f:" + fid
-            h = self.highlights.get(k)
-            if h is not None:
-                self.highlights[k] = replace(h, flagged=fid in new)
-                keys.add(k)
+        hl = self.highlights
+        if not isinstance(hl, HighlightMap):
+            return
+        hl.flagged = new
+        keys = {"f:" + fid for fid in changed if fid in self.state.figures}
+        hl.forget(keys)
         if keys:
             self.changed.emit(keys)

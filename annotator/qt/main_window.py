@@ -52,7 +52,7 @@ def _import_rest() -> None:
     """Import what the first frame does not need into this module (after the first paint when the
     window is built deferred). Every method using these names runs after the build."""
     global __version__, Cancelled, PasswordRequired, UserError, ATTRIBUTION_ROLES, VERDICTS, Attribution
-    global Figure, Speaker, commands, dialogs, Actions, shortcut_rows, HighlightSource, LoadJob, StoreEvents
+    global Figure, Speaker, commands, dialogs, heap, Actions, shortcut_rows, HighlightSource, LoadJob, StoreEvents
     global FigureEditor, FiguresPanel, FindBar, NoticeBar, SpeakersPanel, QByteArray, QAction, QGuiApplication
     global QUndoStack, QComboBox, QFrame, QLabel, QProgressDialog, QScrollArea, QToolBar, QApplication, Qt
     if "StoreEvents" in globals():
@@ -64,7 +64,7 @@ def _import_rest() -> None:
     from annotator import __version__
     from annotator.core.errors import Cancelled, PasswordRequired, UserError
     from annotator.core.model import ATTRIBUTION_ROLES, VERDICTS, Attribution, Figure, Speaker
-    from annotator.qt import commands, dialogs
+    from annotator.qt import commands, dialogs, heap
     from annotator.qt.actions import Actions, shortcut_rows
     from annotator.qt.highlights import HighlightSource
     from annotator.qt.loading import LoadJob
@@ -927,6 +927,7 @@ class MainWindow(QMainWindow):
         if self.store is not None:
             self.store.close()
             self.store = None
+            heap.release()  # its records are garbage now: the collector may look at them again
         self.doc_id = None
         self._reset_current_figure()
         self.undo_stack.clear()
@@ -965,6 +966,8 @@ class MainWindow(QMainWindow):
         self.view = self._view_for(st)
         self.figures.reset(st, self.me)
         self.highlights.reset(st, self.me)
+        if len(st.figures) >= heap.BIG_BATCH:
+            heap.keep_long_lived()  # the document's records stay while it is shown
         self.doc_combo.setCurrentIndex(max(0, self.doc_combo.findData(st.doc_id)))
         self._page_notices = True
         self._update_title()

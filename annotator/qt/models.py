@@ -132,11 +132,18 @@ class StoreEvents(QObject):
     def _apply_reloads(self, reloads: dict[str, object]) -> None:
         """New records only (``store.add_many`` payloads): added to the state as they are; anything
         else (a reload without records, a burst of edits): the state is read again."""
+        from annotator.core.store import Tombstoned
+
         order = ("speakers", "figures", "attributions")
-        if all(isinstance(p, list) for p in reloads.values()) and set(reloads) <= set(order):
+        if all(isinstance(p, list) or isinstance(p, Tombstoned) and p.deleted for p in reloads.values()) \
+                and set(reloads) <= set(order):
             for table in order:
                 if table in reloads:
-                    self._state.add_new(table, reloads[table])
+                    p = reloads[table]
+                    if isinstance(p, list):
+                        self._state.add_new(table, p)
+                    else:  # store.delete_many (undo of a pass): taken out as they are
+                        self._state.remove(table, p.ids)
         else:
             self._state.reload()
 

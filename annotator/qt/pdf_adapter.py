@@ -123,7 +123,7 @@ class PdfDocumentView(QWidget):
 
     def set_highlights(self, highlights: Mapping[str, Highlight], changed: Iterable[str] | None = None) -> None:
         self.pdf.set_highlights(highlights, None if changed is None else list(changed))
-        self._shown = dict(highlights)
+        self._shown = highlights  # the mapping itself (a HighlightMap builds a highlight when it is asked for)
 
     def _clicked(self, key: str) -> None:
         h = self._shown.get(key)

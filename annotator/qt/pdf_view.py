@@ -83,6 +83,8 @@ SIZE_PROBE_CHUNK = 64  # page sizes read per idle slice
 PRESS_TOLERANCE = 24.0  # points: a press farther than this from any word starts no selection
 DOUBLE_CLICK_TOLERANCE = 4.0
 MAX_SELECTION_PAGES = 20  # a drag selection reaches at most this many pages beyond the one it started on
+HIGHLIGHT_PAGES = 24  # pages whose highlights are kept built (shapes, colours); the others keep only their keys
+INDEX_BUDGET = 0.006  # seconds per event-loop turn spent finding which page each highlight is on
 
 BACKGROUND = QColor(0xD4, 0xD6, 0xDA)
 PAGE_SHADOW = QColor(0xA4, 0xA7, 0xAD)
@@ -324,6 +326,7 @@ class PdfView(QAbstractScrollArea):
         self._size_known: bytearray = bytearray()
         self._spans: list[PageSpan] | None = None
         self._span_starts: list[int] = []
+        self._span_of_page: dict[int, PageSpan] = {}
         self._doc_text: str | None = None
         self._zoom = 1.0
         self._fit_width = True
@@ -339,9 +342,21 @@ class PdfView(QAbstractScrollArea):
         self._words: OrderedDict[int, _Words] = OrderedDict()
         self._text_cache_size = 8
 
-        self._highlights: dict[int, list[_Highlight]] = {}  # page -> highlights in paint order
-        self._hl_by_id: dict[str, list[_Highlight]] = {}  # id -> its pieces (one per page)
+        # highlights given as a mapping (the app's): only their keys are indexed by page; a page's
+        # highlights are built when it is first painted (a few pages are kept built)
         self._hl_mapping = None  # the last mapping given to set_highlights (app highlights)
+        self._page_keys: dict[int, list[str]] = {}  # page -> keys of the mapping's highlights drawn on it
+        self._key_pages: dict[str, tuple[int, ...]] = {}  # key -> the pages it is drawn on
+        self._built: OrderedDict[int, list[_Highlight]] = OrderedDict()  # page -> built, in paint order (LRU)
+        self._index_todo = None  # iterator over the highlights not indexed yet (done over a few turns)
+        self._index_skip: set[str] = set()  # keys changed while the index was being built
+        self._index_timer = QTimer(self)
+        self._index_timer.setSingleShot(True)
+        self._index_timer.setInterval(0)
+        self._index_timer.timeout.connect(self._index_step)
+        # highlights given as tuples (``set_highlights`` with an iterable, ``update_highlight``): built at once
+        self._fixed: dict[int, list[_Highlight]] = {}
+        self._hl_by_id: dict[str, list[_Highlight]] = {}  # id -> its pieces (one per page)
         self._owned = None  # a source this view opened itself (set_document) and closes
 
         # the selection: ((page, start, end), ...) page-local offsets, one entry per page, in order
@@ -401,7 +416,6 @@ class PdfView(QAbstractScrollArea):
         self._failed.clear()
         self._words.clear()
         self._clear_highlights()
-        self._hl_mapping = None
         self._sel = None
         self._sel_quads = {}
         self._sel_quad_lists = {}
@@ -409,6 +423,7 @@ class PdfView(QAbstractScrollArea):
         self._dragging = False
         self._spans = None
         self._span_starts = []
+        self._span_of_page = {}
         self._doc_text = None
         self._current = 0
         self._forced_current = None
@@ -460,6 +475,7 @@ class PdfView(QAbstractScrollArea):
             spans.sort(key=lambda s: s.number)
         self._spans = spans
         self._span_starts = [s.start for s in spans] if spans else []
+        self._span_of_page = {s.number: s for s in spans} if spans else {}
         if text is not None:
             self._doc_text = text
         for s in spans or ():
@@ -1111,7 +1127,7 @@ class PdfView(QAbstractScrollArea):
             self._prefetch_timer.start()
 
     def _paint_overlays(self, p: QPainter, n: int, r: QRect) -> None:
-        hls = self._highlights.get(n)
+        hls = self._page_highlights(n)
         sel = self._sel_quads.get(n)
         if not hls and not sel:
             return
@@ -1189,28 +1205,142 @@ class PdfView(QAbstractScrollArea):
         :mod:`annotator.qt.views` protocol) a mapping key -> :class:`annotator.qt.highlights.Highlight`,
         drawn in the app's colours; with a mapping, ``changed`` lists the keys added, removed or
         changed since the last call (None: all). A highlight without quads is drawn over its
-        text span (needs the page spans). Highlights are indexed by page: painting a page looks
-        only at that page's highlights.
+        text span (needs the page spans).
+
+        A mapping's highlights are built lazily, page by page: a full replace only notes which page
+        each key is drawn on (a mapping with a ``spans()`` method, :class:`~annotator.qt.highlights.
+        HighlightMap`, says so without building them; that index is made over the next event-loop
+        turns, a few milliseconds each, so tens of thousands of highlights never block the window),
+        and a page's highlights are built when it is painted; only the last :data:`HIGHLIGHT_PAGES`
+        pages painted keep theirs.
         """
         if isinstance(items, Mapping):
-            self._hl_mapping = items
-            if changed is None:
+            if changed is None or self._hl_mapping is None:
                 self._clear_highlights()
-                for h in items.values():
-                    self._add(self._from_app_highlight(h))
+                self._hl_mapping = items
+                spans = getattr(items, "spans", None)
+                self._index_todo = iter(spans()) if callable(spans) else \
+                    ((k, h.start, h.end, h.page, bool(h.quads)) for k, h in list(items.items()))
+                self._index_step(first=True)
             else:
+                self._hl_mapping = items
                 for k in changed:
-                    self._remove(k)
+                    self._remove_key(k)
+                    if self._index_todo is not None:
+                        self._index_skip.add(k)
                     h = items.get(k)
                     if h is not None:
-                        self._add(self._from_app_highlight(h))
+                        self._add_key(k, h)
         else:
-            self._hl_mapping = None
             self._clear_highlights()
             for hid, page, quads, color, tooltip in items:
                 if quads:
                     self._add([_Highlight(str(hid), int(page), quads, color, tooltip or "")])
         self.viewport().update()
+
+    def highlights_pending(self) -> bool:
+        """Whether highlights are still being indexed by page (over the next event-loop turns)."""
+        return self._index_todo is not None
+
+    def built_highlight_pages(self) -> list[int]:
+        """The pages whose highlights are built now (least recently painted first)."""
+        return list(self._built)
+
+    def page_highlight_keys(self, n: int) -> list[str]:
+        """Keys of the mapping's highlights drawn on page ``n`` (as indexed so far)."""
+        return list(self._page_keys.get(n, ()))
+
+    def _index_step(self, first: bool = False) -> None:
+        """Index a slice of the highlights by page; the rest on the next turn."""
+        todo = self._index_todo
+        if todo is None:
+            return
+        deadline = time.perf_counter() + (INDEX_BUDGET / 2 if first else INDEX_BUDGET)
+        skip = self._index_skip
+        page_keys, key_pages, built = self._page_keys, self._key_pages, self._built
+        count, spans, span_of = self._count, self._spans, self._span_of_page
+        touched = False
+        n = 0
+        for key, start, end, page, has_quads in todo:
+            if key in skip:
+                continue
+            if page is not None and 0 <= page < count and (has_quads or (
+                    (sp := span_of.get(page)) is not None and sp.start <= start and end <= sp.end)):
+                pages = (page,)
+            elif spans and not has_quads:
+                pages = tuple(p for p, _a, _b in self._segments(start, end))
+                if not pages:
+                    continue
+            else:
+                continue
+            key_pages[key] = pages
+            for p in pages:
+                lst = page_keys.get(p)
+                if lst is None:
+                    page_keys[p] = [key]
+                else:
+                    lst.append(key)
+                if p in built:
+                    del built[p]  # built before all its keys were known: built again when painted
+                    touched = True
+            n += 1
+            if n & 63 == 0 and time.perf_counter() > deadline:
+                self._index_timer.start()
+                break
+        else:
+            self._index_todo = None
+            self._index_skip = set()
+            touched = True
+        if touched or not first:
+            self.viewport().update()
+
+    def _page_highlights(self, n: int) -> list[_Highlight]:
+        """The highlights of page ``n`` in paint order, built now if they are not."""
+        fixed = self._fixed.get(n)
+        if self._hl_mapping is None:
+            return fixed or []
+        lst = self._built.get(n)
+        if lst is None:
+            lst = []
+            mapping = self._hl_mapping
+            for k in self._page_keys.get(n, ()):
+                h = mapping.get(k)
+                if h is not None:
+                    lst.extend(part for part in self._from_app_highlight(h) if part.page == n)
+            lst.sort(key=lambda x: x.order)
+            self._built[n] = lst
+            while len(self._built) > HIGHLIGHT_PAGES:
+                self._built.popitem(last=False)
+        else:
+            self._built.move_to_end(n)
+        if fixed:
+            return sorted(lst + fixed, key=lambda x: x.order)
+        return lst
+
+    def _remove_key(self, key: str) -> None:
+        for p in self._key_pages.pop(key, ()):
+            lst = self._page_keys.get(p)
+            if lst is not None:
+                try:
+                    lst.remove(key)
+                except ValueError:
+                    pass
+            built = self._built.get(p)
+            if built is not None:
+                self._built[p] = [h for h in built if h.id != key]
+
+    def _add_key(self, key: str, h) -> None:
+        parts = self._from_app_highlight(h)
+        pages = tuple(dict.fromkeys(part.page for part in parts))
+        if not pages:
+            return
+        self._key_pages[key] = pages
+        for p in pages:
+            self._page_keys.setdefault(p, []).append(key)
+        for part in parts:
+            built = self._built.get(part.page)
+            if built is not None:
+                bisect.insort(built, part, key=lambda x: x.order)
 
     def update_highlight(self, hid: str, page: int, quads, color, tooltip: str = "") -> None:
         """Add one highlight, or replace the one with this id (cheaper than :meth:`set_highlights`)."""
@@ -1224,12 +1354,19 @@ class PdfView(QAbstractScrollArea):
         self.viewport().update()
 
     def _clear_highlights(self) -> None:
-        self._highlights = {}
+        self._fixed = {}
         self._hl_by_id = {}
+        self._hl_mapping = None
+        self._page_keys = {}
+        self._key_pages = {}
+        self._built = OrderedDict()
+        self._index_todo = None
+        self._index_skip = set()
+        self._index_timer.stop()
 
     def _add(self, parts: list[_Highlight]) -> None:
         for h in parts:
-            lst = self._highlights.setdefault(h.page, [])
+            lst = self._fixed.setdefault(h.page, [])
             if lst and h.order < lst[-1].order:
                 bisect.insort(lst, h, key=lambda x: x.order)
             else:
@@ -1238,8 +1375,8 @@ class PdfView(QAbstractScrollArea):
 
     def _remove(self, hid: str) -> None:
         for old in self._hl_by_id.pop(hid, ()):
-            lst = self._highlights.get(old.page, [])
-            self._highlights[old.page] = [h for h in lst if h is not old]
+            lst = self._fixed.get(old.page, [])
+            self._fixed[old.page] = [h for h in lst if h is not old]
 
     def _from_app_highlight(self, h) -> list[_Highlight]:
         """annotator.qt.highlights.Highlight -> what this view draws (the reader's colours)."""
@@ -1284,21 +1421,12 @@ class PdfView(QAbstractScrollArea):
             return None
         n, x, y = hit
         pt = QPointF(x, y)
-        for h in reversed(self._highlights.get(n, ())):
+        for h in reversed(self._page_highlights(n)):
             b = h.bounds(self)
             if b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1:
                 for poly in h.polys(self):
                     if poly.containsPoint(pt, Qt.OddEvenFill) or poly.boundingRect().adjusted(-1, -1, 1, 1).contains(pt):
                         return h
-        return None
-        n, x, y = hit
-        pt = QPointF(x, y)
-        for h in reversed(self._highlights.get(n, ())):
-            b = h.bounds
-            if b[0] - 1 <= x <= b[2] + 1 and b[1] - 1 <= y <= b[3] + 1:
-                for poly in h.polys:
-                    if poly.containsPoint(pt, Qt.OddEvenFill) or poly.boundingRect().adjusted(-1, -1, 1, 1).contains(pt):
-                        return h.id
         return None
 
     # ================================================================ text and selection
@@ -1603,7 +1731,7 @@ class PdfView(QAbstractScrollArea):
             tips = []
             if hit is not None:
                 pt = QPointF(hit[1], hit[2])
-                for h in reversed(self._highlights.get(hit[0], ())):
+                for h in reversed(self._page_highlights(hit[0])):
                     if h.tooltip and any(
                         poly.boundingRect().adjusted(-1, -1, 1, 1).contains(pt) for poly in h.polys(self)
                     ):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from typing import TYPE_CHECKING
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from annotator.core.model import Attribution, DocumentInfo, Figure, Speaker
 from annotator.core.numbers import format_value
@@ -31,6 +31,7 @@ class Change:
     updated: set[str] = field(default_factory=set)  # figure ids whose look or columns changed
     speakers: bool = False  # a speaker changed (names in every row may change)
     reset: bool = False  # everything must be redrawn
+    removed_attributions: list[str] = field(default_factory=list)  # attribution ids no longer shown
 
 
 class DocumentState:
@@ -82,6 +83,30 @@ class DocumentState:
             return False
         return True
 
+    def remove(self, table: str, ids) -> None:
+        """Records tombstoned together (``store.delete_many``: an undone Find figures pass) taken out
+        without reading the file again."""
+        if table == "figures":
+            figures = self.figures
+            for fid in ids:
+                figures.pop(fid, None)
+            self._order = None
+        elif table == "attributions":
+            att_figure, atts = self.att_figure, self.attributions
+            for aid in ids:
+                fid = att_figure.pop(aid, None)
+                if fid is not None:
+                    of = atts.get(fid)
+                    if of is not None:
+                        of.pop(aid, None)
+                        if not of:
+                            del atts[fid]
+        elif table == "speakers":
+            for sid in ids:
+                sp = self.speakers.get(sid)
+                if sp is not None and not sp.deleted:
+                    self.speakers[sid] = replace(sp, deleted=True)
+
     def apply(self, table: str, op: str, rec) -> Change | None:
         if op in ("reload",) or table == "documents" and op != "document":
             self.reload()
@@ -123,12 +148,14 @@ class DocumentState:
             self.attributions.get(old_fid, {}).pop(a.id, None)
             self.att_figure.pop(a.id, None)
             change.updated.add(old_fid)
+            change.removed_attributions.append(a.id)
         if fid in self.figures:
             if not a.deleted and a.status in SHOWN_STATUSES:
                 self.attributions.setdefault(fid, {})[a.id] = a
                 self.att_figure[a.id] = fid
             else:
-                self.attributions.get(fid, {}).pop(a.id, None)
+                if self.attributions.get(fid, {}).pop(a.id, None) is not None:
+                    change.removed_attributions.append(a.id)
                 self.att_figure.pop(a.id, None)
             change.updated.add(fid)
         return change if change.updated else None

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QL
 
 from annotator.core.errors import UserError
 from annotator.core.model import Speaker
-from annotator.qt import dialogs, settings
+from annotator.qt import dialogs, heap, settings
 from annotator.qt.actions import ActionSpec, register
 from annotator.qt.feature_base import worker_store
 from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, ensure_actions, need_document, \
@@ -122,12 +122,14 @@ class FindJob(QObject):
         self.stored = False  # written by the worker (``report`` and ``added`` set)
         self.report = None
         self.added: list[tuple[type, str]] = []
+        self.records: list = []  # the records added, in the order of ``added``
         self.new_records: dict[str, list] = {}  # table -> the records the worker added (for the views)
         self._thread = _Thread(self)
         self._thread.progressed.connect(self.progressed)
         self._thread.finished.connect(self._finished)  # queued: ``done`` is emitted on the UI thread
 
     def start(self) -> None:
+        heap.keep_long_lived()  # collections during the pass walk only the pass's objects, not the window's
         self._thread.start()
 
     def store_here(self) -> None:
@@ -140,12 +142,15 @@ class FindJob(QObject):
             if own is None or self.cancel.is_set():
                 return
             added: list[tuple[type, str]] = []
+            records: list = []
 
             def capture(table, op, rec):
                 if op == "add":
                     added.append((type(rec), rec.id))
+                    records.append(rec)
                 elif op == "reload" and isinstance(rec, list):  # store.add_many: the new records
                     added.extend((type(r), r.id) for r in rec)
+                    records.extend(rec)
                     self.new_records.setdefault(table, []).extend(rec)
 
             own.subscribe(capture)
@@ -154,10 +159,15 @@ class FindJob(QObject):
             finally:
                 own.unsubscribe(capture)
             self.added = added
+            self.records = records
             self.stored = True
             # freed here, in the worker: tens of thousands of suggestions take ~1 s to deallocate, a stall
             # if the last reference went on the UI thread
             self.suggestions = None
+            if len(added) >= heap.BIG_BATCH:
+                # the new records live as long as the document is shown: the collector stops walking them
+                # (a full collection over them would stall the window when the pass lands)
+                heap.keep_long_lived()
 
     def request_cancel(self) -> None:
         self.cancel.set()
@@ -436,7 +446,7 @@ class SuggestionsController(QObject):
         store = w.store
         cmd = CapturedAdd(store, lambda: store_suggestions(store, doc_id, suggestions), "find figures")
         if job is not None and job.stored:
-            cmd.result, cmd.added = job.report, list(job.added)
+            cmd.result, cmd.added, cmd.records = job.report, list(job.added), list(job.records)
             cmd._skip_redo = True  # done: the push must not add them again
             tables = {cls.TABLE for cls, _rid in cmd.added}
             for table in sorted(tables):  # the views take the new records as they are (no re-read)

@@ -1,0 +1,150 @@
+"""A Find figures pass with thousands of suggestions over a long PDF, in the real window: highlights are
+built only for the pages shown (the others keep their keys), finding their pages is spread over
+event-loop turns, and undoing / redoing the pass is one transaction and one store event per table."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from gui_features import alias_ask, make_window  # noqa: F401
+from gui_helpers import open_and_wait
+
+from annotator.core.model import Attribution, Figure
+from annotator.core.store import Tombstoned
+from annotator.qt import pdf_view as pdf_view_mod
+from annotator.qt import suggestions
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support")]
+
+
+@pytest.fixture
+def long_pdf(tmp_path) -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from _newsgen import make_news_pdf
+
+    pdf = tmp_path / "long.pdf"
+    make_news_pdf(pdf, pages=30)
+    return pdf
+
+
+def _pass(qtbot, w):
+    ctl = suggestions.controller(w)
+    with qtbot.waitSignal(ctl.passFinished, timeout=60000) as blocker:
+        w.actions.find_figures.trigger()
+    report = blocker.args[0]
+    assert report is not None and report.figures > 500
+    return report
+
+
+def test_highlights_are_built_for_the_pages_shown_only_and_indexed_over_several_turns(make_window, qtbot, long_pdf,
+                                                                                       monkeypatch):
+    monkeypatch.setattr(pdf_view_mod, "INDEX_BUDGET", 0.0)  # a slice of 64 highlights per turn
+    monkeypatch.setattr(pdf_view_mod, "HIGHLIGHT_PAGES", 4)
+    w = make_window()
+    open_and_wait(qtbot, w, long_pdf, timeout=30000)
+    if w.view is w.reader:
+        pytest.skip("no PDF view installed: PDFs show as text")
+    pdf = w.view.pdf
+    pending_when_landed = []
+    suggestions.controller(w).passFinished.connect(lambda _r: pending_when_landed.append(pdf.highlights_pending()))
+    _pass(qtbot, w)
+    # the pages of the highlights were not all found in the turn the pass landed: later turns do the rest
+    assert pending_when_landed == [True]
+    assert pdf.page_highlight_keys(29) == []
+    qtbot.waitUntil(lambda: not pdf.highlights_pending(), timeout=10000)
+    st = w.state
+    by_page: dict[int, int] = {}
+    for f in st.figures.values():
+        by_page[f.page] = by_page.get(f.page, 0) + 1
+    assert all(sum(k.startswith("f:") for k in pdf.page_highlight_keys(p)) == n for p, n in by_page.items())
+    # only the pages painted (a few at most) have their highlights built
+    qtbot.waitUntil(lambda: pdf.current_page() in pdf.built_highlight_pages(), timeout=5000)
+    assert len(pdf.built_highlight_pages()) <= 4
+    assert 25 not in pdf.built_highlight_pages()
+    assert not any(k.startswith("f:") and k in w.highlights.highlights._built
+                   for k in pdf.page_highlight_keys(25))  # nor were the app's highlights of a far page made
+    # scrolled to it, that page's highlights are drawn: the highlight under a figure of page 25 is that figure
+    fid = next(fid for fid, f in st.figures.items() if f.page == 25)
+    w.go_to_figure(fid)
+    qtbot.waitUntil(lambda: 25 in pdf.painted_pages, timeout=10000)
+    assert 25 in pdf.built_highlight_pages() and len(pdf.built_highlight_pages()) <= 4
+    f = st.figures[fid]
+    page, quads = w.view.span_geometry(f.start, f.end)
+    from PySide6.QtCore import QPointF
+
+    q = quads[0]
+    centre = pdf.map_from_page(page, QPointF((q[0] + q[6]) / 2, (q[1] + q[7]) / 2)).toPoint()
+    assert pdf.highlight_at(centre) == "f:" + fid
+
+
+def test_undo_and_redo_of_a_big_pass_are_one_transaction_and_one_event_per_table(make_window, qtbot, long_pdf):
+    w = make_window()
+    open_and_wait(qtbot, w, long_pdf, timeout=30000)
+    report = _pass(qtbot, w)
+    store = w.store
+    shown = {fid for fid, f in w.state.figures.items() if f.status == "suggested"}
+    assert len(shown) == report.figures
+    events: list[tuple[str, str, object]] = []
+    store.subscribe(lambda table, op, rec: events.append((table, op, rec)))
+    commits: list[str] = []
+    store.conn.set_trace_callback(lambda sql: commits.append(sql) if sql.strip().upper() in ("COMMIT", "BEGIN IMMEDIATE")
+                                  else None)
+    w.undo()
+    store.conn.set_trace_callback(None)
+    assert commits == ["BEGIN IMMEDIATE", "COMMIT"]
+    tables = [t for t, _op, _r in events]
+    assert sorted(tables) == sorted(set(tables)) and {"figures", "attributions"} <= set(tables)
+    assert all(op == "reload" and isinstance(rec, Tombstoned) and rec.deleted for _t, op, rec in events)
+    assert not store.figures(w.doc_id, statuses=("suggested",))
+    assert not store.attributions(statuses=("suggested",))
+    assert not [f for f in w.state.figures.values() if f.status == "suggested"]
+    assert w.figures.model.rowCount() == len(w.state.figures)
+    # every record got a new revision, as a one-by-one delete gives it
+    gone = store.records(Figure, "status = 'suggested'", include_deleted=True)
+    assert len(gone) == report.figures and all(f.deleted and len(f.prev_revs) == 1 for f in gone)
+    events.clear()
+    w.redo()
+    assert all(op == "reload" and isinstance(rec, list) for _t, op, rec in events)
+    assert len(events) == len(set(t for t, _o, _r in events))
+    assert {fid for fid, f in w.state.figures.items() if f.status == "suggested"} == shown
+    assert len(store.figures(w.doc_id, statuses=("suggested",))) == report.figures
+    # what the window shows is what the file holds
+    from annotator.qt.state import DocumentState
+
+    fresh = DocumentState(store, w.doc_id)
+    assert set(fresh.figures) == set(w.state.figures)
+    assert {k: set(v) for k, v in fresh.attributions.items()} == {k: set(v) for k, v in w.state.attributions.items()}
+    assert w.figures.model.rowCount() == len(w.state.figures)
+    w.undo()
+    assert not store.figures(w.doc_id, statuses=("suggested",))
+    assert store.records(Attribution, "status = 'suggested'", include_deleted=True)
+
+
+def test_store_delete_many_tombstones_with_new_revisions_in_one_event_per_table():
+    from annotator.core.model import Speaker
+    from annotator.core.store import AnnotationStore
+
+    store = AnnotationStore.create_memory("me")
+    recs = store.add_many([Speaker(id=f"s{i}", name=f"Name {i}") for i in range(5)])
+    store.delete(Speaker, "s0")
+    before = {r.id: r.rev for r in store.records(Speaker, include_deleted=True)}
+    events = []
+    store.subscribe(lambda *e: events.append(e))
+    assert store.delete_many([(Speaker, r.id) for r in recs]) == 4  # s0 was deleted already
+    assert len(events) == 1 and events[0][:2] == ("speakers", "reload")
+    assert events[0][2] == Tombstoned(frozenset(f"s{i}" for i in range(5)), True)
+    after = {r.id: r for r in store.records(Speaker, include_deleted=True)}
+    assert all(r.deleted for r in after.values())
+    for i in range(1, 5):
+        r = after[f"s{i}"]
+        assert r.rev != before[r.id] and r.prev_revs[-1] == before[r.id]
+        import uuid
+
+        assert uuid.UUID(r.rev).version == 4
+    assert after["s0"].rev == before["s0"]
+    events.clear()
+    assert store.undelete_many([(Speaker, "s1"), (Speaker, "s2")]) == 2
+    assert events == [("speakers", "reload", Tombstoned(frozenset({"s1", "s2"}), False))]
+    assert {s.id for s in store.speakers()} == {"s1", "s2"}
