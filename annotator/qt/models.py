@@ -389,7 +389,16 @@ class FigureFilterProxy(QSortFilterProxyModel):
 
     def set_filters(self, *, speaker_id=..., verdict=..., author=..., review=..., show=...) -> None:
         """Change filters (None = no filter on that field; omitted = unchanged). ``review`` is a review
-        status or "" (not reviewed); ``show`` is "confirmed" or "suggested" ("all" or None: both)."""
+        status or "" (not reviewed); ``show`` is "confirmed" or "suggested" ("all" or None: both).
+        Unchanged filters filter nothing again (each row costs a Python call: tens of thousands after a pass)."""
+        before = (self.review, self.show, self.speaker_id, self.verdict, self.author)
+        after = (self.review if review is ... else review,
+                 self.show if show is ... else (show if show in ("confirmed", "suggested") else None),
+                 self.speaker_id if speaker_id is ... else (speaker_id or None),
+                 self.verdict if verdict is ... else (verdict or None),
+                 self.author if author is ... else author)
+        if after == before:
+            return
         self.beginFilterChange()
         if review is not ...:
             self.review = review
