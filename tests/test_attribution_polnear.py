@@ -87,3 +87,14 @@ def test_a_sentence_ends_after_a_penn_treebank_closing_quote():
     # ".'' According to": the '' closing mark ends the sentence, so "according to" covers the next one only
     first = speakers_for(NYT_FAA, "333 hours")[0]
     assert first.name == "F.A.A. records"
+
+
+NYT_BOOK = ("In the 1980s, for example, he paid $8 million to buy a 1968 Boeing 727 from a financially troubled Texas "
+            "company, Diamond Shamrock, according to his book ''The Art of the Deal.'' Mr. Trump said a smaller "
+            "Gulfstream jet would have cost more than twice as much.")
+
+
+def test_a_penn_treebank_quotation_bounds_a_source_noun_phrase():
+    # "''The Art of the Deal.'' Mr. Trump said": the subject of "said" starts after the closing '',
+    # and the source of "according to" stops at the opening ''
+    assert sorted(set(sources(NYT_BOOK))) == ["Mr. Trump", "his book"]

@@ -1060,8 +1060,8 @@ class AttributionEngine:
                 return _MORE  # the window's first token: read the whole window
             tok = toks[i][2]
             low = tok.lower()
-            if tok in ",;:()“”\"—–[]":
-                break
+            if tok in ",;:()“”\"—–[]" or tok.endswith("''"):
+                break  # ('' closes a quotation, Penn Treebank style: "''The Art of the Deal.'' Mr. Trump said")
             name_and = (low in ("and", "&") and i > 0 and is_cap(toks[i - 1][2]) and start_i is not None
                         and is_cap(toks[start_i][2]))
             if low in _STOP_LEFT and not name_and:
@@ -1285,8 +1285,8 @@ class AttributionEngine:
         while i < len(toks) and i < 12:
             tok = toks[i][2]
             low = tok.lower()
-            if tok in ",;:()“”\"—–[]":
-                break
+            if tok in ",;:()“”\"—–[]" or (i and text[toks[i][0] - 2 : toks[i][0]] == "''"):
+                break  # ('' opens a quotation, Penn Treebank style)
             if low in ("who", "which", "that", "whose", "and") and not (
                 low == "and" and i + 1 < len(toks) and is_cap(toks[i + 1][2]) and is_cap(toks[i - 1][2])
             ):
