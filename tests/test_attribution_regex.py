@@ -22,8 +22,8 @@ PLAIN = {
     "QUOTE": (AT._QUOTE_MARK, r"[“”\"]|''|``"),
     "SENT": (
         AT._SENT_END_FAST,
-        r"(?:[!?]+|\." + AT._abbrev_lookbehinds() + r"(?<!\b[A-Za-z]\.)(?<!\.[A-Za-z]\.)[.!?]*)[\"”’)\]]*"
-        r"(?=\s+[\"“‘(\[]?[A-Z0-9$£€])",
+        r"(?:[!?]+|\." + AT._abbrev_lookbehinds() + r"(?<!\b[A-Za-z]\.)(?<!\.[A-Za-z]\.)[.!?]*)(?:[\"”’)\]]|'')*"
+        r"(?=\s+(?:[\"“‘(\[]|''|``)?[A-Z0-9$£€])",
     ),
     "NAME": (
         AT.NAME_RE,

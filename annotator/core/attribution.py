@@ -142,7 +142,8 @@ indicated indicates indicating suggested suggests show showed shows showing foun
 observed asked asks described describes cited cites citing quoted believes believe believed thinks think
 thought expects expected fears feared hopes hoped worries worried touted touts highlighted highlights
 highlighting listed lists projected forecast forecasts speculated suspect suspects accused accuses accuse
-maintained maintains referenced identified concluded determined counted tallied documented""".split()
+maintained maintains referenced identified concluded determined counted tallied documented queried decried
+decries""".split()
 _MULTI = [
     r"pointed out", r"points out", r"called for", r"calls for", r"put the (?:number|figure|toll|cost|total) at",
     r"puts the (?:number|figure|toll|cost|total) at", r"(?:was|were|is|are) the first to (?:announce|report|reveal|say)",
@@ -251,7 +252,7 @@ _SKIP_LEFT = frozenset(
     """also then later previously recently still further again quickly repeatedly openly once reportedly
     publicly privately earlier first has have had would will could may might should can did does do never
     already just now initially subsequently separately similarly too today yesterday not often frequently
-    long flatly specifically simply immediately ultimately clearly""".split()
+    long flatly specifically simply immediately ultimately clearly even indeed actually""".split()
 )
 _TIME_WORDS = frozenset("week month year weekend morning evening night".split()) | DAYS_MONTHS
 _APPOS_START = frozenset(
@@ -271,6 +272,10 @@ _TRAILING_OK = re.compile(
     r"\s*(?:(?:in|on|at|during|last|this|earlier|later|of|to|about|from|via|through|with|when|after|before|"
     r"while|recently|today|yesterday|on|afterwards|too|again|as well)\b[^.;:!?“\"]{0,80})?[.!?;]?[\"”’]?\s*$"
 )
+_AMOUNT_AFTER = re.compile(r"\s*(?:at (?:least|most)|about|around|up to|as (?:many|much) as)\s+[$€£]?\d")
+_DOC_OF_BEFORE = re.compile(r"([A-Za-z]+)\s+of\s+$")
+_PARTY_TAG = re.compile(r"[RDI]-[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?")  # "Rep. Chris Collins, R-N.Y., said"
+_DESC_DETS = frozenset("the a an its his her their our".split()) | {"the"}
 _WORD_RE = re.compile(r"\+?[\w\u00C0-\u024F][\w\u00C0-\u024F'’.&\-/+]*|[,;:()“”\"—–\[\]]")
 _FIRST_PERSON = frozenset({"i", "we", "us", "me", "our"})
 _NO_CARRY_START = re.compile(
@@ -918,6 +923,8 @@ class AttributionEngine:
             return True
         if r[0] == "," :
             return False
+        if _AMOUNT_AFTER.match(rest):
+            return False  # "identified at least $130 million": an amount, not an adverbial
         if not _TRAILING_OK.match(rest):
             return False
         words = {w.lower() for w in r.split()}
@@ -962,6 +969,9 @@ class AttributionEngine:
             if w in _TIME_WORDS:
                 pos = k
                 continue
+            if w == "fact" and text[k - 3 : k].lower() == "in ":
+                pos = k - 3  # "have in fact reported"
+                continue
             break
         # strip "this week" / "on Thursday" leftovers
         j = pos
@@ -995,7 +1005,18 @@ class AttributionEngine:
             return ante
         if wl in ("and", "but"):
             return self._coordinated_subject(ss, k)
-        return self._np_left(ss, j)
+        return self._document_head(ss, self._np_left(ss, j))
+
+    def _document_head(self, ss: int, np):
+        """"a POLITICO analysis of other data identified": the subject is the document, not its
+        complement after "of"."""
+        if np is None:
+            return None
+        m = _DOC_OF_BEFORE.search(self.text, max(ss, np[0] - 24), np[0])
+        if m is None or m.group(1).lower() not in DOC_NOUNS:
+            return np
+        head = self._np_left(ss, m.end(1))
+        return np if head is None else head
 
     def _np_left(self, ss: int, j: int):
         """Noun phrase ending at j (exclusive), walking back over name-like tokens (at most 160
@@ -1040,8 +1061,8 @@ class AttributionEngine:
                 return _MORE  # the window's first token: read the whole window
             tok = toks[i][2]
             low = tok.lower()
-            if tok in ",;:()“”\"—–[]":
-                break
+            if tok in ",;:()“”\"—–[]" or tok.endswith("''"):
+                break  # ('' closes a quotation, Penn Treebank style: "''The Art of the Deal.'' Mr. Trump said")
             name_and = (low in ("and", "&") and i > 0 and is_cap(toks[i - 1][2]) and start_i is not None
                         and is_cap(toks[start_i][2]))
             if low in _STOP_LEFT and not name_and:
@@ -1123,7 +1144,7 @@ class AttributionEngine:
                 end = seg_start - 1
                 appos.append("")
                 continue
-            if (first in _APPOS_START and not proper) or participial:
+            if (first in _APPOS_START and not proper) or participial or _PARTY_TAG.fullmatch(seg):
                 if first in ("who", "which", "whose"):
                     pass
                 else:
@@ -1134,7 +1155,9 @@ class AttributionEngine:
                 continue
             # the segment should end in a name or a speaker noun
             if not appos:
-                return None  # "There are 10,000 patients in the Gaza Strip, said …" is content, not a subject
+                # "There are 10,000 patients in the Gaza Strip, said …" is content, not a subject, but
+                # "The group's president, John Smith, said" names its subject between the commas
+                return self._name_after_description(ss, seg_start, end)
             np = self._np_left(seg_start, end)
             if np is None:
                 return None
@@ -1147,6 +1170,28 @@ class AttributionEngine:
                 return None
             return (s, e, t, [a for a in appos if a] + par)
         return None
+
+    def _name_after_description(self, ss: int, seg_start: int, end: int):
+        """"The Democrats' leading candidate, Vermont Sen. Bernie Sanders, also decries": a name filling
+        the segment between two commas, after a description that opens the sentence and ends in a role."""
+        text = self.text
+        np = self._np_left(seg_start, end)
+        if np is None or text[seg_start:np[0]].strip() or text[np[1]:end].strip():
+            return None
+        toks = np[2].split()
+        if not all(is_cap(t) for t in toks) or toks[0][0].isdigit():
+            return None
+        comma = seg_start - 1
+        if comma <= ss or text[comma] != ",":
+            return None
+        desc = text[ss:comma].strip(" “\"")
+        words = desc.split()
+        if not 2 <= len(words) <= 8 or words[0].lower() not in _DESC_DETS or any(c in desc for c in ",;:—("):
+            return None
+        head = words[-1].lower()
+        if head not in PERSON_ROLE_WORDS and head not in SPEAKER_NOUNS:
+            return None
+        return (np[0], np[1], np[2], [desc])
 
     def _antecedent(self, ss: int, k: int):
         """Subject for "who said"/"which said": the name before the relative pronoun."""
@@ -1241,8 +1286,8 @@ class AttributionEngine:
         while i < len(toks) and i < 12:
             tok = toks[i][2]
             low = tok.lower()
-            if tok in ",;:()“”\"—–[]":
-                break
+            if tok in ",;:()“”\"—–[]" or (i and text[toks[i][0] - 2 : toks[i][0]] == "''"):
+                break  # ('' opens a quotation, Penn Treebank style)
             if low in ("who", "which", "that", "whose", "and") and not (
                 low == "and" and i + 1 < len(toks) and is_cap(toks[i + 1][2]) and is_cap(toks[i - 1][2])
             ):

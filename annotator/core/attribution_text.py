@@ -159,8 +159,8 @@ def _abbrev_lookbehinds() -> str:
 # "(?<![\w-])[Aa]ccording". tests/test_attribution_regex.py checks each against its plain form.
 _SENT_END_FAST = re.compile(
     r"[.!?](?:(?<=[!?])[!?]*|(?<=\.)" + _abbrev_lookbehinds()
-    + r"(?<!\b[A-Za-z]\.)(?<!\.[A-Za-z]\.)[.!?]*)[\"”’)\]]*"
-    r"(?=\s+[\"“‘(\[]?[A-Z0-9$£€])"
+    + r"(?<!\b[A-Za-z]\.)(?<!\.[A-Za-z]\.)[.!?]*)(?:[\"”’)\]]|'')*"
+    r"(?=\s+(?:[\"“‘(\[]|''|``)?[A-Z0-9$£€])"  # (with '' and `` quotes, Penn Treebank style)
 )
 _AFTER_QUOTE_CUE = re.compile(
     r"\s+(?:[A-Z][\w.'’-]*\s+){1,4}(?:said|says|asked|asks|added|adds|wrote|writes|told|replied|continued|"
@@ -373,7 +373,7 @@ class TextIndex:
         for m in _SENT_END_FAST.finditer(text, ps, pe):
             e = m.end()
             # "“Are you sure?” King asked." keeps the cue with its quotation
-            if text[e - 1] in "\"”’" and _AFTER_QUOTE_CUE.match(text, e):
+            if text[e - 1] in "\"”’'" and _AFTER_QUOTE_CUE.match(text, e):
                 continue
             while e < pe and text[e] in " \t\n":
                 e += 1
