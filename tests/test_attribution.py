@@ -472,3 +472,19 @@ def test_any_text_gives_one_answer_per_figure_with_spans_inside_the_text(pieces,
         for c in cands:
             if c.evidence_start is not None:
                 assert 0 <= c.evidence_start <= c.evidence_end <= len(text)
+
+
+# WHO 2022 HCV guidelines for children and adolescents, section on adverse events (corpus PDF)
+WHO_ADVERSE = ("Adverse events and treatment discontinuations: Of the studies that reported adverse events, 92 (72%) "
+               "reported at least one adverse event; the most common were vomiting (21%), cough (14%) and "
+               "diarrhoea (9%).")
+
+
+def test_a_bare_count_before_the_cue_is_never_a_speaker():
+    # "92 (72%) reported …": 92 of the studies; a number alone does not name anyone who states a figure
+    for fig in ("21%", "14%", "9%"):
+        s = WHO_ADVERSE.index(fig)
+        cands = attribute(WHO_ADVERSE, [(s, s + len(fig))])[0]
+        assert all(c.name is None or any(ch.isalpha() for ch in c.name) for c in cands), cands
+    assert not any(WHO_ADVERSE[r.source_start:r.source_end].strip().startswith("92")
+                   for r in find_attributions(WHO_ADVERSE) if r.source_start is not None)

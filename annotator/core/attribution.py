@@ -1669,11 +1669,15 @@ class AttributionEngine:
     def _resolve(self, np: str, s: int, e: int, appos: list[str]) -> Speaker | None:
         """Speaker for a source noun phrase as written (the text analysis is :func:`_resolve_plan`,
         cached; what depends on the document read so far is done here)."""
+        if not _has_letter(np):
+            return None  # "92 (72%) reported …": a count of studies or people, not who states anything
         plan = _resolve_plan(np, tuple(appos))
         what = plan[0]
         if what == "name":
             _, np, raw, titled, affiliation, ctx, aliases = plan
             canon, al = self._canonical(raw, s, title=titled)
+            if not _has_letter(canon):
+                return None
             kind = self._kind_of(canon, raw, ctx, titled)
             if aliases:
                 al = tuple(sorted(set(al) | set(aliases)))
@@ -2116,6 +2120,10 @@ class AttributionEngine:
 
 
 _LAST: list = [None, None]  # the last text object attributed and its engine
+
+
+def _has_letter(s: str) -> bool:
+    return any(ch.isalpha() for ch in s)
 
 
 def attribute(text: str, spans: list[tuple[int, int]]) -> list[list[SpeakerCandidate]]:
