@@ -327,3 +327,28 @@ def test_a_pass_over_a_long_document_keeps_the_window_responsive(make_window, qt
     assert not [f for f in w.state.figures.values() if f.status == "suggested"]
     assert not w.store.figures(w.doc_id, statuses=("suggested",))
     assert w.figures.model.rowCount() == len(w.state.figures)  # the undo's thousands of events: one reset
+
+
+def test_speakers_list_counts_suggested_figures_apart_and_moves_them_when_accepted(win, qtbot):
+    find_figures(qtbot, win)
+    model = win.speakers.model
+
+    def label(name: str) -> str:
+        for r in range(model.rowCount()):
+            text = model.data(model.index(r))
+            if text.startswith(name + "  ·"):
+                return text
+        raise AssertionError(f"{name} not in the speakers list")
+
+    # after a pass nobody has a confirmed figure yet, but the list says what was suggested for whom
+    mek = label("People’s Mojahedin of Iran")
+    assert "0 figures" in mek and " suggested" in mek
+    suggested = int(mek.split("·")[-1].split()[0])
+    assert suggested >= 2
+    f = figure_with(win, "at least 30,000")
+    win.go_to_figure(f.id)
+    win.actions.accept_speaker_suggestions.trigger()
+    mek = label("People’s Mojahedin of Iran")
+    assert f"{suggested} figures" in mek and "suggested" not in mek
+    win.undo()
+    assert label("People’s Mojahedin of Iran").endswith(f"0 figures  ·  {suggested} suggested")

@@ -438,7 +438,8 @@ class SpeakersModel(QAbstractListModel):
         super().__init__(parent)
         self.store: AnnotationStore | None = None
         self._speakers: list[Speaker] = []
-        self._counts: dict[str, int] = {}
+        self._counts: dict[str, int] = {}  # speaker id -> confirmed figures attributed to them
+        self._suggested: dict[str, int] = {}  # speaker id -> suggested figures (a Find figures pass)
 
     def reset(self, store: AnnotationStore | None) -> None:
         self.beginResetModel()
@@ -451,10 +452,17 @@ class SpeakersModel(QAbstractListModel):
             self._speakers, self._counts = [], {}
             return
         self._speakers = self.store.speakers()
-        counts: dict[str, int] = {}
-        for a in self.store.attributions():
-            counts[a.speaker_id] = counts.get(a.speaker_id, 0) + 1
-        self._counts = counts
+        self._counts, self._suggested = {}, {}
+        self._count(self.store.attributions(statuses=("confirmed", "suggested")))
+
+    def _count(self, attributions) -> None:
+        """Add attributions to the per-speaker counts of confirmed and of suggested figures."""
+        for a in attributions:
+            if a.deleted:
+                continue
+            counts = self._counts if a.status == "confirmed" else self._suggested if a.status == "suggested" else None
+            if counts is not None:
+                counts[a.speaker_id] = counts.get(a.speaker_id, 0) + 1
 
     def on_record(self, table: str, op: str, rec) -> None:
         if self.store is None or table not in ("speakers", "attributions") and op != "reload":
@@ -471,9 +479,7 @@ class SpeakersModel(QAbstractListModel):
             self.beginResetModel()
             self._speakers = self.store.speakers()
             if table == "attributions":
-                for a in rec:
-                    if not a.deleted and a.status == "confirmed":
-                        self._counts[a.speaker_id] = self._counts.get(a.speaker_id, 0) + 1
+                self._count(rec)
             self.endResetModel()
             return
         if table == "attributions" and op in ("update",):
@@ -505,7 +511,9 @@ class SpeakersModel(QAbstractListModel):
         sp = self._speakers[index.row()]
         n = self._counts.get(sp.id, 0)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{sp.name}  ·  {sp.kind}  ·  {n} figure{'s' if n != 1 else ''}"
+            m = self._suggested.get(sp.id, 0)
+            more = f"  ·  {m} suggested" if m else ""
+            return f"{sp.name}  ·  {sp.kind}  ·  {n} figure{'s' if n != 1 else ''}{more}"
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [sp.name, f"Kind: {sp.kind}"]
             if sp.affiliation:
