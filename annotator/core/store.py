@@ -306,6 +306,41 @@ class Tombstoned:
     deleted: bool = True
 
 
+@dataclass(frozen=True, eq=False)
+class Updated:
+    """Payload of the one ``(table, "reload")`` event of :meth:`AnnotationStore.update_many`: these records
+    of the table now have the field values ``changes``, each its new revision ``revs[id]`` (the previous
+    one appended to its ``prev_revs``) and the time ``updated``. A listener that cannot use it reads again;
+    one that holds the records brings its copies up to date with :meth:`apply`."""
+
+    ids: frozenset
+    changes: dict
+    updated: str
+    revs: dict  # record id -> its new revision
+
+    def apply(self, rec: R) -> R:
+        """A copy of ``rec`` (as it was before the change) with the change made, as the file has it now;
+        ``rec`` itself when it is not one of these records or has the new revision already."""
+        new_rev = self.revs.get(rec.id)
+        if new_rev is None or rec.rev == new_rev:
+            return rec
+        out = object.__new__(type(rec))
+        d = out.__dict__
+        d.update(rec.__dict__)
+        d.update(self.changes)
+        d["updated"] = self.updated
+        d["prev_revs"] = ([*rec.prev_revs, rec.rev] if rec.rev else list(rec.prev_revs))[-200:]
+        d["rev"] = new_rev
+        return out
+
+
+def _uuid4s(n: int) -> list[str]:
+    """``n`` random (version 4) UUID strings like ``new_id()``, from one read of random bytes."""
+    h = os.urandom(16 * n).hex()
+    return [f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{'89ab'[int(x[16], 16) & 3]}{x[17:20]}-{x[20:]}"
+            for x in (h[k:k + 32] for k in range(0, 32 * n, 32))]
+
+
 #: a new random (version 4) UUID per row, as ``new_id()`` makes them, from the 32 random hex digits ``h``
 _SQL_UUID4 = ("substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-' || "
               "substr('89ab89ab89ab89ab', instr('0123456789abcdef', substr(h, 17, 1)), 1) || substr(h, 18, 3) || '-' "
@@ -804,6 +839,70 @@ class AnnotationStore:
                     self._emit(cls.TABLE, "reload", Tombstoned(frozenset(ids), deleted))
         return changed
 
+    def update_many(self, cls: type[R], ids: Iterable[str], changes: dict, where: dict | None = None) -> dict[str, dict]:
+        """Give many records of one table the same field values at once: one transaction, one statement,
+        and one ``(table, "reload", Updated(...))`` event instead of one event per record (accepting the
+        thousands of suggestions of one speaker). Each changed record gets a new revision and ``updated``
+        time like :meth:`update`; ``author`` stays. Records that do not exist, that do not have the values
+        ``where`` asks for (e.g. ``{"status": "suggested"}``: the ones accepted already are left alone), or
+        that have the values already are not changed (no new revision, not in the event).
+
+        Returns ``{id: previous values}`` of the changed records, in the order of ``ids`` (for undo: see
+        :meth:`restore_many`). Call it inside a :meth:`transaction` to change several tables in one go:
+        listeners still hear one event per table, after the commit."""
+        if not changes:
+            return {}
+        allowed = _editable_fields(cls)
+        bad = (set(changes) | set(where or {})) - allowed - {"id"}
+        if bad:
+            raise ValueError(f"cannot update {sorted(bad)} on {cls.TABLE}")
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        names = list(changes)
+        cols = ", ".join(f'"{c}"' for c in names)
+        clauses, params = ["id IN (SELECT value FROM json_each(?))"], [json.dumps(wanted)]
+        for name, v in self._encode(cls, dict(where or {})).items():
+            clauses.append(f'"{name}" IS ?')
+            params.append(v)
+        previous: dict[str, dict] = {}
+        t = now()
+        with self.transaction():
+            rows = self.conn.execute(f"SELECT id, {cols} FROM {cls.TABLE} WHERE {' AND '.join(clauses)}",
+                                     params).fetchall()
+            found = {}
+            for row in rows:
+                old = self._decode(cls, names, row[1:])
+                if old != changes:
+                    found[row[0]] = old
+            previous = {rid: found[rid] for rid in wanted if rid in found}
+            if not previous:
+                return {}
+            revs = dict(zip(previous, _uuid4s(len(previous))))
+            values = self._encode(cls, changes)
+            sets = ", ".join(f'"{k}" = ?' for k in values)
+            # the ids and their new revisions as one JSON object parameter
+            self.conn.execute(
+                f"UPDATE {cls.TABLE} SET {sets}, updated = ?, rev = bulk.new_rev, prev_revs = {_SQL_PREV_REVS} "
+                f"FROM (SELECT key AS bulk_id, value AS new_rev FROM json_each(?)) AS bulk WHERE id = bulk.bulk_id",
+                [*values.values(), t, json.dumps(revs)])
+            self._emit(cls.TABLE, "reload", Updated(frozenset(previous), dict(changes), t, revs))
+        return previous
+
+    def restore_many(self, cls: type[R], previous: dict[str, dict]) -> int:
+        """Undo :meth:`update_many`: give each record back its previous values (``{id: values}``, as
+        update_many returned them), one :meth:`update_many` per distinct set of values (one for a status
+        change), in one transaction. Returns how many records changed."""
+        groups: dict[str, tuple[dict, list[str]]] = {}
+        for rid, values in previous.items():
+            key = json.dumps(values, sort_keys=True, default=str)
+            groups.setdefault(key, (values, []))[1].append(rid)
+        changed = 0
+        with self.transaction():
+            for values, rids in groups.values():
+                changed += len(self.update_many(cls, rids, values))
+        return changed
+
     def put_raw(self, rec: Record) -> None:
         """Insert or replace a record exactly as given (merge and import use this)."""
         row = self._to_row(rec)
@@ -940,5 +1039,7 @@ __all__ = [
     "Figure",
     "Relation",
     "Speaker",
+    "Tombstoned",
+    "Updated",
     "inspect_file",
 ]

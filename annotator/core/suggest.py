@@ -344,31 +344,63 @@ def _speaker_for(cand: SpeakerCandidate, known, by_key, report: StoreReport, new
     return sp.id
 
 
-def accept_suggestion(store: AnnotationStore, figure_id: str) -> list[tuple]:
-    """Confirm a suggested figure and its suggested attributions; returns undo data."""
-    undo = []
+def _review_many(store: AnnotationStore, figure_ids: Iterable[str], status: str) -> list[tuple[type, dict]]:
+    """The live suggested figures among ``figure_ids`` and their suggested attributions given ``status``,
+    in one transaction with one bulk update per table (``store.update_many``); the others (accepted or
+    rejected already, deleted, unknown) are left as they are. Returns ``[(cls, {id: previous values})]``,
+    figures first, for :meth:`~annotator.core.store.AnnotationStore.restore_many`."""
+    import json
+
+    ids = list(dict.fromkeys(figure_ids))
+    if not ids:
+        return []
+    undo: list[tuple[type, dict]] = []
     with store.transaction():
-        undo.append((Figure, figure_id, store.update(Figure, figure_id, status="confirmed")))
-        for att in store.attributions(figure_id=figure_id, statuses=("suggested",)):
-            undo.append((Attribution, att.id, store.update(Attribution, att.id, status="confirmed")))
+        figs = store.update_many(Figure, ids, {"status": status}, where={"status": "suggested", "deleted": False})
+        if not figs:
+            return []
+        undo.append((Figure, figs))
+        att_ids = [r[0] for r in store.conn.execute(
+            "SELECT id FROM attributions WHERE figure_id IN (SELECT value FROM json_each(?)) "
+            "AND status = 'suggested' AND deleted = 0 ORDER BY rowid", [json.dumps(list(figs))])]
+        atts = store.update_many(Attribution, att_ids, {"status": status}, where={"status": "suggested"})
+        if atts:
+            undo.append((Attribution, atts))
     return undo
+
+
+def accept_suggestions(store: AnnotationStore, figure_ids: Iterable[str]) -> list[tuple[type, dict]]:
+    """Confirm many suggested figures and their suggested attributions at once ("accept all from this
+    speaker"): one transaction, one change event per table. Figures that are not live suggestions are
+    skipped. Returns undo data ``[(cls, {id: previous values})]`` (``store.restore_many`` each)."""
+    return _review_many(store, figure_ids, "confirmed")
+
+
+def reject_suggestions(store: AnnotationStore, figure_ids: Iterable[str]) -> list[tuple[type, dict]]:
+    """Reject many suggested figures and their suggested attributions at once: they stay in the file as
+    "rejected", so they are never proposed again. Same transaction, events and undo data as
+    :func:`accept_suggestions`."""
+    return _review_many(store, figure_ids, "rejected")
+
+
+def _flat(undo: list[tuple[type, dict]]) -> list[tuple]:
+    return [(cls, rid, prev) for cls, previous in undo for rid, prev in previous.items()]
+
+
+def accept_suggestion(store: AnnotationStore, figure_id: str) -> list[tuple]:
+    """Confirm a suggested figure and its suggested attributions; returns undo data ``[(cls, id, previous)]``."""
+    return _flat(accept_suggestions(store, [figure_id]))
 
 
 def reject_suggestion(store: AnnotationStore, figure_id: str) -> list[tuple]:
     """Reject a suggested figure: it stays in the file as "rejected" so it is never proposed again."""
-    undo = []
-    with store.transaction():
-        undo.append((Figure, figure_id, store.update(Figure, figure_id, status="rejected")))
-        for att in store.attributions(figure_id=figure_id, statuses=("suggested",)):
-            undo.append((Attribution, att.id, store.update(Attribution, att.id, status="rejected")))
-    return undo
+    return _flat(reject_suggestions(store, [figure_id]))
 
 
 def suggestions_from_speaker(store: AnnotationStore, document_id: str, speaker_id: str) -> list[str]:
-    """Ids of suggested figures whose suggested speaker is ``speaker_id`` ("accept all from this speaker")."""
-    ids = []
-    for fig in store.figures(document_id, statuses=("suggested",)):
-        atts = store.attributions(figure_id=fig.id, statuses=("suggested",))
-        if any(a.speaker_id == speaker_id for a in atts):
-            ids.append(fig.id)
-    return ids
+    """Ids of suggested figures whose suggested speaker is ``speaker_id`` ("accept all from this speaker"),
+    in text order; one query."""
+    sql = ("SELECT f.id FROM figures AS f WHERE f.document_id = ? AND f.status = 'suggested' AND f.deleted = 0 "
+           "AND EXISTS (SELECT 1 FROM attributions AS a WHERE a.figure_id = f.id AND a.speaker_id = ? "
+           "AND a.status = 'suggested' AND a.deleted = 0) ORDER BY f.start, f.rowid")
+    return [r[0] for r in store.conn.execute(sql, [document_id, speaker_id])]
