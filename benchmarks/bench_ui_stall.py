@@ -20,8 +20,8 @@ waiting, no highlight work queued, 300 ms of regular beats):
   worker thread and helper process, storing, the views redrawn, the first suggestion shown);
 - "undo the pass" / "redo the pass": Edit ▸ Undo / Redo of that one undo step (44,000 figures and
   their attributions tombstoned / brought back);
-- "accept all from a speaker" and its undo: Ctrl+Shift+Y on the first suggestion (a few thousand
-  suggestions of one speaker confirmed in one step);
+- "accept all from a speaker", its undo and its redo: Ctrl+Shift+Y on the first suggestion (a few
+  thousand suggestions of one speaker confirmed in one step);
 - "scroll through pages": the next page 120 times from the first suggestion's page, one page a
   turn, each page painted with its highlights; measured also before the pass (no highlights):
   the raw side of the ratio line.
@@ -330,6 +330,7 @@ def main() -> int:
             _phase(app, w, hb, "accept all from a speaker", ctl.actions.accept_speaker_suggestions.trigger,
                    results)
             _phase(app, w, hb, "undo accept all", w.actions.undo.trigger, results)
+            _phase(app, w, hb, "redo accept all", w.actions.redo.trigger, results)
         w.close()
         w.deleteLater()
         app.processEvents()

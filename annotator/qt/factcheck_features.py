@@ -11,7 +11,8 @@ What is shared here:
   re-emits their change events (the window replaces its ``StoreEvents`` on every open);
 - :class:`CapturedAdd` and :class:`UndoList`: undo commands over core calls that add records
   themselves (``store_suggestions``, ``checks_suggest.add_suggestions``) or return undo data
-  (``accept_suggestion``, ``merge_speakers``…);
+  (``accept_suggestion``, ``merge_speakers``…), and :class:`UndoMany` over bulk ones
+  (``accept_suggestions``, ``reject_suggestions``);
 - :func:`run_command`: execute and push a command, showing a failure to the user.
 """
 
@@ -166,6 +167,27 @@ class UndoList(commands.StoreCommand):
                     self.store.update(cls, rid, **previous)
 
 
+class UndoMany(commands.StoreCommand):
+    """A core bulk call returning undo data ``[(cls, {id: previous values}), ...]`` (``accept_suggestions``,
+    ``reject_suggestions``: one ``store.update_many`` per table); undo gives every record its previous
+    values with ``store.restore_many`` (one statement and one store event per table, last table first),
+    redo calls it again. Thousands of records cost one event per table, not one each."""
+
+    def __init__(self, store: AnnotationStore, fn: Callable[[], list], text: str):
+        super().__init__(store, text)
+        self.fn = fn
+        self.undo_data: list = []
+
+    def _do(self) -> None:
+        with self.store.transaction():
+            self.undo_data = list(self.fn())
+
+    def _undo(self) -> None:
+        with self.store.transaction():
+            for cls, previous in reversed(self.undo_data):
+                self.store.restore_many(cls, previous)
+
+
 def run_command(window, cmd: commands.StoreCommand) -> bool:
     """Execute ``cmd`` and push it on the window's undo stack; a failure is shown, nothing pushed."""
     try:
@@ -230,5 +252,5 @@ def install_all(window) -> None:
         window.restoreState(state)
 
 
-__all__ = ["ActionMap", "CapturedAdd", "StoreWatcher", "ensure_actions", "UndoList", "go_to_figure", "install_all", "need_document", "register_actions",
+__all__ = ["ActionMap", "CapturedAdd", "StoreWatcher", "ensure_actions", "UndoList", "UndoMany", "go_to_figure", "install_all", "need_document", "register_actions",
            "run_command", "setting_bool"]

@@ -1079,8 +1079,11 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _record_changed(self, table: str, op: str, rec) -> None:
-        if not (op == "reload" and self.events is not None and self.events.batch_rest):
-            self.speakers.model.on_record(table, op, rec)  # a reload reloads it all: once per batch
+        from annotator.core.store import Updated
+
+        if not (op == "reload" and self.events is not None and self.events.batch_rest) or isinstance(rec, Updated):
+            # a reload reloads it all: once per batch; records changed together (update_many) are counted each
+            self.speakers.model.on_record(table, op, rec)
         if table == "speakers":
             self.speakers.refresh_details()
             self.figures.refill_filters()

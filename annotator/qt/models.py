@@ -117,8 +117,7 @@ class StoreEvents(QObject):
             reloads, self._reloads = self._reloads, {}
             change = None
             if self._state is not None:
-                self._apply_reloads(reloads)
-                change = Change(reset=True)
+                change = self._apply_reloads(reloads)
             for i, (table, payload) in enumerate(reloads.items()):
                 self.batch_rest = i > 0
                 self.recordChanged.emit(table, "reload", payload)
@@ -129,12 +128,20 @@ class StoreEvents(QObject):
             self.batch_rest = False
             self._flushing = False
 
-    def _apply_reloads(self, reloads: dict[str, object]) -> None:
+    def _apply_reloads(self, reloads: dict[str, object]) -> Change:
         """New records only (``store.add_many`` payloads): added to the state as they are; anything
-        else (a reload without records, a burst of edits): the state is read again."""
-        from annotator.core.store import Tombstoned
+        else (a reload without records, a burst of edits): the state is read again. Both redraw
+        everything. Records changed together (``store.update_many``'s ``Updated`` payloads only: accept
+        all from a speaker, its undo): brought up to date in the state, and only their figures redrawn."""
+        from annotator.core.store import Tombstoned, Updated
 
         order = ("speakers", "figures", "attributions")
+        if all(isinstance(p, Updated) for p in reloads.values()) and set(reloads) <= set(order):
+            change = Change()
+            if all(self._state.update_records(t, reloads[t], change) for t in order if t in reloads):
+                return change
+            self._state.reload()
+            return Change(reset=True)
         if all(isinstance(p, list) or isinstance(p, Tombstoned) and p.deleted for p in reloads.values()) \
                 and set(reloads) <= set(order):
             for table in order:
@@ -146,6 +153,7 @@ class StoreEvents(QObject):
                         self._state.remove(table, p.ids)
         else:
             self._state.reload()
+        return Change(reset=True)
 
     def _on_store(self, table: str, op: str, rec) -> None:
         self._count += 1
@@ -169,6 +177,8 @@ class StoreEvents(QObject):
 class FiguresModel(QAbstractTableModel):
     COLUMNS = ("Text", "Value", "Unit", "Speakers", "Verdict", "Author", "Where", "Review")
     TEXT, VALUE, UNIT, SPEAKERS, VERDICT, AUTHOR, WHERE, REVIEW = range(8)
+    #: more rows than this added or removed by one change: the model is reset instead
+    MANY_ROWS = 200
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -266,7 +276,9 @@ class FiguresModel(QAbstractTableModel):
     def on_change(self, change: Change) -> None:
         if self.state is None:
             return
-        if change.reset:
+        if change.reset or len(change.removed) + len(change.added) > self.MANY_ROWS:
+            # (rows inserted or removed one at a time each re-index every row: thousands at once, e.g.
+            # reject all from a speaker, are cheaper as one reset)
             self.reset(self.state, self.me)
             return
         for fid in change.removed:
@@ -473,6 +485,14 @@ class SpeakersModel(QAbstractListModel):
                 self._speakers[row] = rec
                 self.dataChanged.emit(self.index(row), self.index(row))
                 return
+        from annotator.core.store import Updated
+
+        if op == "reload" and isinstance(rec, Updated) and table in ("attributions", "figures"):
+            # records changed together (store.update_many: accept all from a speaker): only the counts of
+            # the speakers of the attributions changed may change; counted again in one query
+            if table == "attributions":
+                self._recount(rec.ids)
+            return
         if op == "reload" and isinstance(rec, list) and table in ("attributions", "speakers"):
             # new records only (store.add_many, e.g. a Find figures pass): counted from them, the few
             # speakers read again, not every attribution of the file
@@ -487,6 +507,28 @@ class SpeakersModel(QAbstractListModel):
             self._counts_refresh()
             return
         self.reset(self.store)
+
+    def _recount(self, attribution_ids) -> None:
+        """The counts of confirmed and of suggested figures of the speakers of these attributions, in one query."""
+        import json
+
+        rows = self.store.conn.execute(
+            "WITH sp AS (SELECT DISTINCT speaker_id AS sid FROM attributions WHERE id IN "
+            "(SELECT value FROM json_each(?))) "
+            "SELECT sp.sid, a.status, count(a.id) FROM sp LEFT JOIN attributions AS a ON a.speaker_id = sp.sid "
+            "AND a.deleted = 0 AND a.status IN ('confirmed', 'suggested') GROUP BY sp.sid, a.status",
+            [json.dumps(list(attribution_ids))]).fetchall()
+        counts, suggested = dict(self._counts), dict(self._suggested)
+        for sid in {r[0] for r in rows}:
+            counts.pop(sid, None)
+            suggested.pop(sid, None)
+        for sid, status, n in rows:
+            if status is not None and n:
+                (counts if status == "confirmed" else suggested)[sid] = n
+        if (counts, suggested) != (self._counts, self._suggested):
+            self._counts, self._suggested = counts, suggested
+            if self._speakers:
+                self.dataChanged.emit(self.index(0), self.index(len(self._speakers) - 1))
 
     def _counts_refresh(self) -> None:
         self._load()

@@ -107,6 +107,85 @@ class DocumentState:
                 if sp is not None and not sp.deleted:
                     self.speakers[sid] = replace(sp, deleted=True)
 
+    def update_records(self, table: str, upd, change: Change) -> bool:
+        """Records changed together (``store.update_many``: accept or reject all from a speaker, and their
+        undo) brought up to date from the event's ``Updated`` payload, without reading the file again
+        (only records the state did not hold, e.g. suggestions coming back from "rejected", are read, in
+        one query per table). What it changed is added to ``change``. False for a table the state does
+        not follow."""
+        import json
+
+        if table == "figures":
+            figures = self.figures
+            missing = []
+            for fid in upd.ids:
+                f = figures.get(fid)
+                if f is None:
+                    missing.append(fid)
+                    continue
+                f = upd.apply(f)
+                if not f.deleted and f.status in SHOWN_STATUSES:
+                    figures[fid] = f
+                    change.updated.add(fid)
+                else:
+                    del figures[fid]
+                    change.removed.append(fid)
+                    for aid in self.attributions.pop(fid, {}):
+                        self.att_figure.pop(aid, None)
+                        change.removed_attributions.append(aid)
+            if missing:
+                back = self.store.records(Figure, "id IN (SELECT value FROM json_each(?))", [json.dumps(missing)])
+                back = [f for f in back if f.document_id == self.doc_id and f.status in SHOWN_STATUSES]
+                for f in back:
+                    figures[f.id] = f
+                    change.added.append(f.id)
+                if back:  # their attributions, as the file has them now
+                    atts = self.store.records(
+                        Attribution, "figure_id IN (SELECT value FROM json_each(?))",
+                        [json.dumps([f.id for f in back])])
+                    for a in atts:
+                        if a.status in SHOWN_STATUSES:
+                            self.attributions.setdefault(a.figure_id, {})[a.id] = a
+                            self.att_figure[a.id] = a.figure_id
+            self._order = None
+        elif table == "attributions":
+            att_figure, atts = self.att_figure, self.attributions
+            missing = []
+            for aid in upd.ids:
+                fid = att_figure.get(aid)
+                if fid is None:
+                    missing.append(aid)
+                    continue
+                a = upd.apply(atts[fid][aid])
+                if not a.deleted and a.status in SHOWN_STATUSES and a.figure_id == fid:
+                    atts[fid][aid] = a
+                else:
+                    del atts[fid][aid]
+                    if not atts[fid]:
+                        del atts[fid]
+                    del att_figure[aid]
+                    change.removed_attributions.append(aid)
+                    if a.figure_id != fid:
+                        missing.append(aid)
+                change.updated.add(fid)
+            if missing and self.figures:
+                for a in self.store.records(Attribution, "id IN (SELECT value FROM json_each(?))",
+                                            [json.dumps(missing)]):
+                    if a.figure_id in self.figures and a.status in SHOWN_STATUSES:
+                        atts.setdefault(a.figure_id, {})[a.id] = a
+                        att_figure[a.id] = a.figure_id
+                        change.updated.add(a.figure_id)
+        elif table == "speakers":
+            for sid in upd.ids:
+                sp = self.speakers.get(sid)
+                if sp is None:
+                    return False
+                self.speakers[sid] = upd.apply(sp)
+            change.speakers = True
+        else:
+            return False
+        return True
+
     def apply(self, table: str, op: str, rec) -> Change | None:
         if op in ("reload",) or table == "documents" and op != "document":
             self.reload()

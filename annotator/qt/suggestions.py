@@ -12,7 +12,8 @@ Suggested figures are drawn by the window's own highlight and figures-list code 
 and dashed underline in the text, grey italic rows in the list). Review keys, all registered
 actions: Y accepts the current suggestion and goes to the next one, X rejects it, N / P move
 to the next / previous suggestion; Ctrl+Shift+Y accepts every suggestion of the current
-suggestion's speaker. After a pass, near-identical speaker names ("Royedad 24" for
+suggestion's speaker, Ctrl+Shift+J rejects them (each in one undo step, one store event per
+table: ``accept_suggestions`` / ``reject_suggestions``). After a pass, near-identical speaker names ("Royedad 24" for
 "Roydad 24") are offered as aliases (:func:`ask_alias_proposals` / :func:`apply_alias_proposals`).
 """
 
@@ -31,8 +32,8 @@ from annotator.core.model import Speaker
 from annotator.qt import dialogs, heap, settings
 from annotator.qt.actions import ActionSpec, register
 from annotator.qt.feature_base import worker_store
-from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, ensure_actions, need_document, \
-    run_command, setting_bool
+from annotator.qt.factcheck_features import CapturedAdd, StoreWatcher, UndoList, UndoMany, ensure_actions, \
+    need_document, run_command, setting_bool
 from annotator.qt.loading import CancelFlag
 
 if TYPE_CHECKING:
@@ -61,12 +62,15 @@ SPECS = [
     ActionSpec("accept_speaker_suggestions", "Accept all from this spea&ker", ("Ctrl+Shift+Y",),
                "Confirm every suggestion attributed to the current suggestion's speaker (or to the speaker "
                "selected in the Speakers panel).", "Figure", 6),
+    ActionSpec("reject_speaker_suggestions", "Reject all from this speake&r", ("Ctrl+Shift+J",),
+               "Reject every suggestion attributed to the current suggestion's speaker (or to the speaker "
+               "selected in the Speakers panel): hidden and never proposed again.", "Figure", 6),
 ]
 for _spec in SPECS:
     register(_spec)
 
 _DOC_ACTIONS = ("find_figures", "accept_suggestion", "reject_suggestion", "next_suggestion", "previous_suggestion",
-                "accept_speaker_suggestions")
+                "accept_speaker_suggestions", "reject_speaker_suggestions")
 
 
 def _short(text: str, n: int = 40) -> str:
@@ -307,6 +311,7 @@ class SuggestionsController(QObject):
         a.next_suggestion.triggered.connect(lambda: self.step(1))
         a.previous_suggestion.triggered.connect(lambda: self.step(-1))
         a.accept_speaker_suggestions.triggered.connect(lambda: self.accept_all_from_speaker())
+        a.reject_speaker_suggestions.triggered.connect(lambda: self.reject_all_from_speaker())
         window.opened.connect(self._opened)
         window.installEventFilter(self)
         # right-click in the text offers the review actions too
@@ -577,15 +582,25 @@ class SuggestionsController(QObject):
         return ids[0] if len(ids) == 1 else None
 
     def accept_all_from_speaker(self, speaker_id: str | None = None) -> int:
-        """Accept every suggestion of the current document attributed to a speaker; returns how many."""
-        from annotator.core.suggest import accept_suggestion, suggestions_from_speaker
+        """Accept every suggestion of the current document attributed to a speaker (one undo step);
+        returns how many."""
+        return self._all_from_speaker(speaker_id, accept=True)
+
+    def reject_all_from_speaker(self, speaker_id: str | None = None) -> int:
+        """Reject every suggestion of the current document attributed to a speaker (one undo step): kept
+        as rejected, never proposed again. Returns how many."""
+        return self._all_from_speaker(speaker_id, accept=False)
+
+    def _all_from_speaker(self, speaker_id: str | None, accept: bool) -> int:
+        from annotator.core.suggest import accept_suggestions, reject_suggestions, suggestions_from_speaker
 
         w = self.window
+        verb = "accept" if accept else "reject"
         if not need_document(w):
             return 0
         speaker_id = speaker_id or self.speaker_of_current()
         if speaker_id is None:
-            w.status("Go to a suggestion, or select one speaker in the Speakers panel, then accept all from it.")
+            w.status(f"Go to a suggestion, or select one speaker in the Speakers panel, then {verb} all from it.")
             return 0
         store = w.store
         sp = w.state.speaker(speaker_id)
@@ -596,22 +611,21 @@ class SuggestionsController(QObject):
             return 0
         nxt = None
         cur = w.current_figure_id
-        if cur in ids:
-            nxt = next((i for i in self.suggested_ids() if i not in ids and
-                        w.state.figures[i].start >= w.state.figures[cur].start), None)
-
-        def do() -> list:
-            undo: list = []
-            for fid in ids:
-                undo.extend(accept_suggestion(store, fid))
-            return undo
-
+        st = w.state
+        if cur in st.figures:
+            taken = set(ids)
+            if cur in taken:
+                here = (st.figures[cur].start, cur)
+                nxt = next((i for i in self.suggested_ids() if i not in taken and (st.figures[i].start, i) > here),
+                           None)
+        bulk = accept_suggestions if accept else reject_suggestions
         n = len(ids)
-        if not run_command(w, UndoList(store, do, f"accept {n} suggestion{'s' if n != 1 else ''} from {_short(name)}")):
+        what = f"{n} suggestion{'s' if n != 1 else ''}"
+        if not run_command(w, UndoMany(store, lambda: bulk(store, ids), f"{verb} {what} from {_short(name)}")):
             return 0
         if nxt is not None:
             w.go_to_figure(nxt)
-        w.status(f"Accepted {n} suggestion{'s' if n != 1 else ''} from {name}.")
+        w.status(f"{'Accepted' if accept else 'Rejected'} {what} from {name}.")
         return n
 
 
