@@ -1634,8 +1634,8 @@ class AttributionEngine:
         if r.source_start is None or (r.source_start, r.cue_start) in self._remembered:
             return
         self._remembered.add((r.source_start, r.cue_start))
-        np = self.text[r.source_start : r.source_end]
-        head = np.split()[-1].lower() if np.split() else None
+        words = self.text[r.source_start : r.source_end].split()
+        head = words[-1].lower() if words else None
         self._speakers_seen.append((r.source_start, r.speaker, head))
         self._seen_by_para.setdefault(self.ix.para_index(r.source_start), []).append((r.source_start, r.speaker, head))
 
@@ -2030,8 +2030,7 @@ class AttributionEngine:
         ss, se = self.ix.sentence_span(s)
         if _NO_CARRY_START.match(self.text, ss):
             return None
-        ps, _ = self.ix.para_span(pi)
-        sents = self.ix.sentences_in(ps, ss)
+        sents = self._last_sentences_before(pi, ss)
         if not sents:
             return None
         for back in (1, 2):
@@ -2058,6 +2057,27 @@ class AttributionEngine:
             return SpeakerCandidate(sp.name, kind, "states", r.evidence[0], r.evidence[1], sp.affiliation,
                                     0.5, "carried over from the previous sentence")
         return None
+
+    def _last_sentences_before(self, pi: int, ss: int) -> list[tuple[int, int]]:
+        """The last two of ``ix.sentences_in(paragraph start, ss)`` (``ss`` a sentence start in paragraph
+        ``pi``): the sentences before ``ss``, cut at it, without trailing spaces; empty ones skipped."""
+        text = self.text
+        starts = self.ix._sentences_of(pi)
+        pe = self.ix._pend[pi]
+        k = bisect.bisect_left(starts, ss) - 1
+        out: list[tuple[int, int]] = []
+        while k >= 0 and len(out) < 2:
+            s = starts[k]
+            e = starts[k + 1] if k + 1 < len(starts) else pe
+            if e > ss:
+                e = ss
+            while e > s and text[e - 1] in " \t\n":
+                e -= 1
+            if e > s:
+                out.append((s, e))
+            k -= 1
+        out.reverse()
+        return out
 
     # ------------------------------------------------------------------ confirms / disputes
 
@@ -2123,6 +2143,8 @@ _LAST: list = [None, None]  # the last text object attributed and its engine
 
 
 def _has_letter(s: str) -> bool:
+    if s[:1].isalpha():
+        return True  # the common case, without a generator
     return any(ch.isalpha() for ch in s)
 
 

@@ -165,6 +165,9 @@ def _suggest(text, pages, progress, cancel, speakers, parallel) -> list[Suggesti
     out: list[Suggestion] = []
     chunks = _chunks(text, pages)
     page_starts = [s for s, _ in chunks] if pages else None
+    # pages in text order, each starting where its text starts (then a figure of chunk i is on page i
+    # unless a later page starts at or before it): any other table is looked up figure by figure
+    ordered = page_starts is not None and all(a < b for a, b in zip(page_starts, page_starts[1:]))
     if parallel is None:
         parallel = len(text) >= PARALLEL_MIN_CHARS and len(chunks) >= 8
     helper = None
@@ -190,10 +193,12 @@ def _suggest(text, pages, progress, cancel, speakers, parallel) -> list[Suggesti
             # attribution reads the whole text (one reading, reused across chunks), so a speaker named
             # on an earlier page, "he said" or a continuing quotation still resolve
             cands = attribute(text, spans) if (speakers and found) else [[] for _ in found]
+            # the page of a figure: this chunk's, unless later pages start at or before it (bisect then)
+            nxt = page_starts[i + 1] if page_starts is not None and i + 1 < len(chunks) else None
             for (gs, ge, ftext, parsed), cand_list in zip(found, cands):
                 page = None
                 if page_starts is not None:
-                    page = bisect.bisect_right(page_starts, gs) - 1
+                    page = i if ordered and (nxt is None or gs < nxt) else bisect.bisect_right(page_starts, gs) - 1
                 out.append(Suggestion(gs, ge, ftext, parsed, page, cand_list))  # a new list per figure
             if progress is not None:
                 progress(i + 1, len(chunks))
