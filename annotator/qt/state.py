@@ -158,9 +158,22 @@ class DocumentState:
         without reading the file again."""
         if table == "figures":
             figures = self.figures
-            for fid in ids:
-                figures.pop(fid, None)
+            if len(ids) > len(figures) // 2 and isinstance(ids, (set, frozenset)):
+                self.figures = {fid: f for fid, f in figures.items() if fid not in ids}  # most of them
+            else:
+                for fid in ids:
+                    figures.pop(fid, None)
             self._order = None
+        elif table == "attributions" and len(ids) > len(self.att_figure) // 2 and isinstance(ids, (set, frozenset)):
+            # most of them (an undone pass): what is left is rebuilt, not taken out one by one
+            gone = ids
+            self.att_figure = {aid: fid for aid, fid in self.att_figure.items() if aid not in gone}
+            left: dict[str, dict[str, Attribution]] = {}
+            for fid, of in self.attributions.items():
+                kept = {aid: a for aid, a in of.items() if aid not in gone}
+                if kept:
+                    left[fid] = kept
+            self.attributions = left
         elif table == "attributions":
             att_figure, atts = self.att_figure, self.attributions
             for aid in ids:

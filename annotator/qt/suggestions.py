@@ -619,9 +619,13 @@ class SuggestionsController(QObject):
         if cur in st.figures:
             taken = set(ids)
             if cur in taken:
-                here = (st.figures[cur].start, cur)
-                nxt = next((i for i in self.suggested_ids() if i not in taken and (st.figures[i].start, i) > here),
-                           None)
+                # the next suggestion left, walking on from the current figure (not listing all 44,000 first)
+                import itertools
+
+                order, f = st.ordered(), st.figures[cur]
+                at = bisect.bisect_right(order, (f.start, f.end, cur))
+                nxt = next((i for _s, _e, i in itertools.islice(order, at, None)
+                            if i not in taken and st.figures[i].status == "suggested"), None)
         bulk = accept_suggestions if accept else reject_suggestions
         n = len(ids)
         what = f"{n} suggestion{'s' if n != 1 else ''}"
