@@ -265,6 +265,7 @@ _STOP_LEFT = frozenset(
     can could may might must should shall not no said says told asked""".split()
 )
 _NP_PREPS = frozenset("of for at in from by with on".split())
+_NP_PREPS_AND = _NP_PREPS | {"and"}
 _ADVERBIAL_START = frozenset("in on at during after before speaking asked reached interviewed writing".split())
 _NP_DETS = frozenset("the a an one some most many several two three other its his her their our".split())
 _MODIFIER_OK = frozenset("press news state senior local former top chief federal national".split())
@@ -1035,23 +1036,23 @@ class AttributionEngine:
 
     def _np_walk(self, ss: int, j: int, seg_start: int, partial: bool):
         text = self.text
-        toks = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text, seg_start, j)]
+        toks = list(_WORD_RE.finditer(text, seg_start, j))  # matches: tok[0] is the token's text
         if not toks:
             return _MORE if partial else None
         i = len(toks) - 1
         paren = []
         # "The People’s Mojahedin of Iran (PMOI/MEK)"
-        if toks[i][2] == ")":
+        if toks[i][0] == ")":
             k = i
-            while k >= 0 and toks[k][2] != "(":
+            while k >= 0 and toks[k][0] != "(":
                 k -= 1
             if partial and k <= 0:
                 return _MORE
             if k < 0:
                 return None
-            paren = [t[2] for t in toks[k + 1 : i]]
+            paren = [t[0] for t in toks[k + 1 : i]]
             i = k - 1
-        end = toks[i][1] if i >= 0 else j
+        end = toks[i].end() if i >= 0 else j
         end_tok = i if i >= 0 else None
         start_i = None
         n = 0
@@ -1059,12 +1060,12 @@ class AttributionEngine:
         while i >= 0 and n < 10:
             if partial and i == 0:
                 return _MORE  # the window's first token: read the whole window
-            tok = toks[i][2]
+            tok = toks[i][0]
             low = tok.lower()
             if tok in ",;:()“”\"—–[]" or tok.endswith("''"):
                 break  # ('' closes a quotation, Penn Treebank style: "''The Art of the Deal.'' Mr. Trump said")
-            name_and = (low in ("and", "&") and i > 0 and is_cap(toks[i - 1][2]) and start_i is not None
-                        and is_cap(toks[start_i][2]))
+            name_and = (low in ("and", "&") and i > 0 and is_cap(toks[i - 1][0]) and start_i is not None
+                        and is_cap(toks[start_i][0]))
             if low in _STOP_LEFT and not name_and:
                 break
             if name_and:
@@ -1073,10 +1074,10 @@ class AttributionEngine:
                 # keep a preposition inside a name or a role ("Department of Correction", "spokesman for X")
                 if start_i is None:
                     break
-                nxt = toks[start_i][2]
+                nxt = toks[start_i][0]
                 if not (is_cap(nxt) or nxt.lower() in ("the", "a", "an")):
                     break
-                prev_tok = toks[i - 1][2] if i > 0 else ""
+                prev_tok = toks[i - 1][0] if i > 0 else ""
                 if not prev_tok or prev_tok in ",;:()“”\"":
                     break
             elif not is_cap(tok) and low not in SPEAKER_NOUNS and low not in _NP_DETS:
@@ -1086,8 +1087,8 @@ class AttributionEngine:
                     break
                 if start_i is None:
                     break
-                nxt = toks[start_i][2]
-                head = toks[end_tok][2] if end_tok is not None else nxt
+                nxt = toks[start_i][0]
+                head = toks[end_tok][0] if end_tok is not None else nxt
                 if not (is_cap(nxt) or nxt.lower() in SPEAKER_NOUNS or nxt.lower() in PERSON_ROLE_WORDS
                         or "-" in nxt or nxt.lower() in _MODIFIER_OK
                         or (mods < 3 and (is_cap(head) or head.lower() in SPEAKER_NOUNS))):
@@ -1099,11 +1100,11 @@ class AttributionEngine:
         if start_i is None:
             return None
         # trim a leading preposition or conjunction
-        while start_i < len(toks) and toks[start_i][2].lower() in _NP_PREPS | {"and"}:
+        while start_i < len(toks) and toks[start_i][0].lower() in _NP_PREPS_AND:
             start_i += 1
-        if start_i >= len(toks) or toks[start_i][0] >= end:
+        if start_i >= len(toks) or toks[start_i].start() >= end:
             return None
-        s = toks[start_i][0]
+        s = toks[start_i].start()
         np = text[s:end]
         if paren:
             return (s, end, np, ["(" + " ".join(paren) + ")"])
