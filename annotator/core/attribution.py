@@ -565,7 +565,8 @@ class AttributionEngine:
         self._para_keep: dict[int, set[int] | None] = {}
         self._para_rel: dict[int, list[Relation]] = {}
         self._busy: set[int] = set()
-        self._remembered: set[tuple[int, int]] = set()
+        self._remembered: set[int] = set()  # relations remembered: source start * _span_base + cue start
+        self._span_base = len(text) + 1
         self._searched: dict[str, int] = {}
         self._source_lines: list[int] | None = None
         self._confirm_at: list[tuple[int, int]] | None = None
@@ -797,7 +798,8 @@ class AttributionEngine:
             return None
         if not contents:
             return None
-        return Relation(vs, ve, s_start, s_end, list(contents), speaker, mode, conf, role=role, evidence=ev)
+        # the analysis is used once (taken out of _verb_pre or just made): its list becomes the relation's
+        return Relation(vs, ve, s_start, s_end, contents, speaker, mode, conf, role=role, evidence=ev)
 
     def _verb_analysis(self, vs: int, ve: int, verb: str):
         """What a verb cue says by the text alone (who is named as speaking, what is said), before the
@@ -1632,13 +1634,17 @@ class AttributionEngine:
         return (last or people)[-1]
 
     def _remember(self, r: Relation) -> None:
-        if r.source_start is None or (r.source_start, r.cue_start) in self._remembered:
+        if r.source_start is None:
             return
-        self._remembered.add((r.source_start, r.cue_start))
+        key = r.source_start * self._span_base + r.cue_start  # (source start, cue start) as one number
+        if key in self._remembered:
+            return
+        self._remembered.add(key)
         words = self.text[r.source_start : r.source_end].split()
         head = words[-1].lower() if words else None
-        self._speakers_seen.append((r.source_start, r.speaker, head))
-        self._seen_by_para.setdefault(self.ix.para_index(r.source_start), []).append((r.source_start, r.speaker, head))
+        seen = (r.source_start, r.speaker, head)  # one tuple in both lists (never changed)
+        self._speakers_seen.append(seen)
+        self._seen_by_para.setdefault(self.ix.para_index(r.source_start), []).append(seen)
 
     def _mentions_before(self, pos: int, back: int = 2500):
         """Mentions and speakers before pos, most recent first, paragraph by paragraph (a generator:
