@@ -2096,8 +2096,12 @@ class AttributionEngine:
             return out
         # only paragraphs holding figures (and the one after each) can point back at them
         cand = set()
+        last = None
         for a, _ in spans:
             k = self.ix.para_index(a)
+            if k == last:
+                continue  # figures come in runs from one paragraph
+            last = k
             cand.add(k)
             nk = self.ix.para_next(k)
             if nk is not None:
