@@ -5,6 +5,8 @@ event-loop turns, and undoing / redoing the pass is one transaction and one stor
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,9 +14,11 @@ from gui_features import alias_ask, make_window  # noqa: F401
 from gui_helpers import open_and_wait
 
 from annotator.core.model import Attribution, Figure
-from annotator.core.store import Tombstoned
+from annotator.core.store import AnnotationStore, Tombstoned
+from annotator.qt import factcheck_features, suggestions
 from annotator.qt import pdf_view as pdf_view_mod
-from annotator.qt import suggestions
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtWidgets import QApplication
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support")]
 
@@ -79,7 +83,29 @@ def test_highlights_are_built_for_the_pages_shown_only_and_indexed_over_several_
     assert pdf.highlight_at(centre) == "f:" + fid
 
 
-def test_undo_and_redo_of_a_big_pass_are_one_transaction_and_one_event_per_table(make_window, qtbot, long_pdf):
+def _spy_transactions(monkeypatch, store) -> list[tuple[str, int]]:
+    """(BEGIN IMMEDIATE / COMMIT, thread) on the window's connection and on any connection opened later."""
+    commits: list[tuple[str, int]] = []
+
+    def trace(sql):
+        if sql.strip().upper() in ("COMMIT", "BEGIN IMMEDIATE"):
+            commits.append((sql.strip().upper(), threading.get_ident()))
+
+    real_open = AnnotationStore.open.__func__
+
+    def spy_open(cls, *a, **k):
+        s = real_open(cls, *a, **k)
+        s.conn.set_trace_callback(trace)
+        return s
+
+    monkeypatch.setattr(AnnotationStore, "open", classmethod(spy_open))
+    store.conn.set_trace_callback(trace)
+    return commits
+
+
+def test_undo_and_redo_of_a_big_pass_are_one_transaction_and_one_event_per_table(make_window, qtbot, long_pdf,
+                                                                                   monkeypatch):
+    monkeypatch.setattr(factcheck_features, "OFF_THREAD", 500)
     w = make_window()
     open_and_wait(qtbot, w, long_pdf, timeout=30000)
     report = _pass(qtbot, w)
@@ -88,12 +114,28 @@ def test_undo_and_redo_of_a_big_pass_are_one_transaction_and_one_event_per_table
     assert len(shown) == report.figures
     events: list[tuple[str, str, object]] = []
     store.subscribe(lambda table, op, rec: events.append((table, op, rec)))
-    commits: list[str] = []
-    store.conn.set_trace_callback(lambda sql: commits.append(sql) if sql.strip().upper() in ("COMMIT", "BEGIN IMMEDIATE")
-                                  else None)
+    commits = _spy_transactions(monkeypatch, store)
+    # while the worker writes, the window's event loop turns (a timer runs), user input held back (wait cursor)
+    turns: list[object] = []
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: turns.append(QApplication.overrideCursor() and QApplication.overrideCursor().shape()))
+    real_delete_many = AnnotationStore.delete_many
+
+    def slow_delete_many(self, items):
+        time.sleep(0.2)  # long enough for the window to turn its event loop meanwhile
+        return real_delete_many(self, items)
+
+    monkeypatch.setattr(AnnotationStore, "delete_many", slow_delete_many)
+    timer.start()
     w.undo()
+    timer.stop()
     store.conn.set_trace_callback(None)
-    assert commits == ["BEGIN IMMEDIATE", "COMMIT"]
+    # one transaction, on a connection of its own, in another thread
+    assert [c for c, _t in commits] == ["BEGIN IMMEDIATE", "COMMIT"]
+    assert all(t != threading.get_ident() for _c, t in commits)
+    assert turns and Qt.CursorShape.WaitCursor in turns
+    assert QApplication.overrideCursor() is None
     tables = [t for t, _op, _r in events]
     assert sorted(tables) == sorted(set(tables)) and {"figures", "attributions"} <= set(tables)
     assert all(op == "reload" and isinstance(rec, Tombstoned) and rec.deleted for _t, op, rec in events)
@@ -148,3 +190,90 @@ def test_store_delete_many_tombstones_with_new_revisions_in_one_event_per_table(
     assert store.undelete_many([(Speaker, "s1"), (Speaker, "s2")]) == 2
     assert events == [("speakers", "reload", Tombstoned(frozenset({"s1", "s2"}), False))]
     assert {s.id for s in store.speakers()} == {"s1", "s2"}
+
+
+def test_a_landing_pass_is_sorted_out_off_the_ui_thread_and_merged_in(make_window, qtbot, long_pdf, monkeypatch):
+    """The worker sorts the pass's records out for the window (Prepared); the UI thread only merges them
+    in (no record-by-record add_new of the figures), and so does a redo written off the UI thread."""
+    from annotator.qt import state as state_mod
+
+    monkeypatch.setattr(factcheck_features, "OFF_THREAD", 500)
+    threads: list[int] = []
+    real_prepare = state_mod.prepare_new
+
+    def spy_prepare(tables):
+        threads.append(threading.get_ident())
+        return real_prepare(tables)
+
+    monkeypatch.setattr(state_mod, "prepare_new", spy_prepare)
+    added: list[str] = []
+    real_add_new = state_mod.DocumentState.add_new
+    monkeypatch.setattr(state_mod.DocumentState, "add_new",
+                        lambda self, table, recs: added.append(table) or real_add_new(self, table, recs))
+    w = make_window()
+    open_and_wait(qtbot, w, long_pdf, timeout=30000)
+    report = _pass(qtbot, w)
+    assert len(threads) == 1 and threads[0] != threading.get_ident()
+    assert "figures" not in added and "attributions" not in added
+    from annotator.qt.state import DocumentState
+
+    def same_as_file():
+        fresh = DocumentState(w.store, w.doc_id)
+        assert set(fresh.figures) == set(w.state.figures)
+        assert {k: set(v) for k, v in fresh.attributions.items()} == \
+            {k: set(v) for k, v in w.state.attributions.items()}
+        assert fresh.att_figure == w.state.att_figure
+        assert w.state.ordered() == sorted((f.start, f.end, f.id) for f in w.state.figures.values())
+        assert w.figures.model.rowCount() == len(w.state.figures)
+
+    same_as_file()
+    assert sum(f.status == "suggested" for f in w.state.figures.values()) == report.figures
+    w.undo()
+    qtbot.waitUntil(lambda: not w.events.pending(), timeout=5000)
+    threads.clear()
+    w.redo()
+    qtbot.waitUntil(lambda: not w.events.pending(), timeout=5000)
+    assert len(threads) == 1 and threads[0] != threading.get_ident()
+    assert "figures" not in added and "attributions" not in added
+    same_as_file()
+
+
+def test_speakers_counts_follow_undo_and_redo_of_a_pass_without_reading_every_attribution(make_window, qtbot,
+                                                                                         long_pdf, monkeypatch):
+    from annotator.core.store import AnnotationStore as S
+
+    w = make_window()
+    open_and_wait(qtbot, w, long_pdf, timeout=30000)
+    _pass(qtbot, w)
+    qtbot.waitUntil(lambda: not w.events.pending(), timeout=5000)
+    model = w.speakers.model
+    counted = dict(model._suggested)
+    assert sum(counted.values()) > 500
+    reads: list[int] = []
+    real = S.attributions
+    monkeypatch.setattr(S, "attributions", lambda self, *a, **k: reads.append(1) or real(self, *a, **k))
+    w.undo()
+    qtbot.waitUntil(lambda: not w.events.pending(), timeout=5000)
+    assert not model._suggested
+    w.redo()
+    qtbot.waitUntil(lambda: not w.events.pending(), timeout=5000)
+    assert model._suggested == counted
+    assert reads == []  # counted from the events' records or in SQL, never by reading every attribution
+
+
+def test_a_slow_full_collection_freezes_what_survived_it(monkeypatch):
+    import gc
+
+    from annotator.qt import heap
+
+    monkeypatch.setattr(heap, "SLOW_FULL", -1.0)  # every full collection counts as slow
+    heap.install()
+    try:
+        keep = [[i] for i in range(1000)]
+        before = gc.get_freeze_count()
+        gc.collect()
+        assert gc.get_freeze_count() >= before + 1000
+        del keep
+    finally:
+        gc.callbacks.remove(heap._after_collection)
+        gc.unfreeze()

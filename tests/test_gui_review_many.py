@@ -4,6 +4,7 @@ and the window brought up to date from the one event per table (no re-reading of
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from gui_features import alias_ask, figure_with, find_figures, make_window, win  # noqa: F401
 from gui_helpers import background_at_qt, qt_pos
 
@@ -138,4 +139,66 @@ def test_reject_all_from_a_speaker_hides_them_and_undo_brings_them_back(win, qtb
     qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)
     assert all(win.store.get(Figure, fid).status == "rejected" for fid in mine)
     assert sorted(ctl.suggested_ids()) == sorted(others)
+    _matches_the_file(win)
+
+
+def test_accept_all_changes_statuses_without_sorting_the_list_again(win, qtbot, monkeypatch):
+    from annotator.qt.models import FiguresModel
+
+    ctl, mine, others = _setup(win, qtbot)
+    order = list(win.figures.model._ids)
+    resorts: list[int] = []
+    real = FiguresModel._resort
+    monkeypatch.setattr(FiguresModel, "_resort", lambda self: resorts.append(1) or real(self))
+    win.actions.accept_speaker_suggestions.trigger()
+    qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)
+    win.undo()
+    qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)
+    win.redo()
+    qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)
+    assert resorts == []  # only statuses changed: every row stayed in order (dataChanged only)
+    assert win.figures.model._ids == order
+    assert all(_status_in_list(win, fid) == "confirmed" for fid in mine)
+    # a change that moves a row still sorts: by verdict, descending, then a verdict changed
+    win.figures.proxy.sort(FiguresModel.VERDICT, Qt.SortOrder.DescendingOrder)
+    resorts.clear()
+    from annotator.core.model import Figure
+
+    fid = mine[0]
+    win.store.update(Figure, fid, verdict="accurate")
+    qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)
+    m = win.figures.model
+    keys = [m._row_cells(x, win.state.figures[x])[1][FiguresModel.VERDICT] for x in m._ids]
+    assert keys == sorted(keys, reverse=True)
+    _matches_the_file(win)
+
+
+def test_accept_all_written_off_the_ui_thread_matches_the_file(win, qtbot, monkeypatch):
+    import threading
+
+    from annotator.core.store import AnnotationStore
+    from annotator.qt import factcheck_features
+
+    if str(win.store.path) == ":memory:":
+        pytest.skip("an in-memory file is written on the UI thread")
+    monkeypatch.setattr(factcheck_features, "OFF_THREAD", 1)
+    ctl, mine, others = _setup(win, qtbot)
+    threads: list[int] = []
+    real = AnnotationStore.update_many
+    monkeypatch.setattr(AnnotationStore, "update_many",
+                        lambda self, *a, **k: threads.append(threading.get_ident()) or real(self, *a, **k))
+    events, reloads = _watch(win, monkeypatch)
+    win.actions.accept_speaker_suggestions.trigger()
+    assert threads and all(t != threading.get_ident() for t in threads)
+    assert events == [("figures", "reload"), ("attributions", "reload")]  # announced on the window's store
+    assert win.current_figure_id in others
+    qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)
+    assert all(_status_in_list(win, fid) == "confirmed" for fid in mine)
+    assert reloads == []
+    _matches_the_file(win)
+    threads.clear()
+    win.undo()
+    qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)
+    assert threads and all(t != threading.get_ident() for t in threads)
+    assert all(_status_in_list(win, fid) == "suggested" for fid in mine)
     _matches_the_file(win)

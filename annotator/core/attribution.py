@@ -278,6 +278,7 @@ _STOP_LEFT = frozenset(
     can could may might must should shall not no said says told asked""".split()
 )
 _NP_PREPS = frozenset("of for at in from by with on".split())
+_NP_PREPS_AND = _NP_PREPS | {"and"}
 _ADVERBIAL_START = frozenset("in on at during after before speaking asked reached interviewed writing".split())
 _NP_DETS = frozenset("the a an one some most many several two three other its his her their our".split())
 _MODIFIER_OK = frozenset("press news state senior local former top chief federal national".split())
@@ -577,7 +578,8 @@ class AttributionEngine:
         self._para_keep: dict[int, set[int] | None] = {}
         self._para_rel: dict[int, list[Relation]] = {}
         self._busy: set[int] = set()
-        self._remembered: set[tuple[int, int]] = set()
+        self._remembered: set[int] = set()  # relations remembered: source start * _span_base + cue start
+        self._span_base = len(text) + 1
         self._searched: dict[str, int] = {}
         self._source_lines: list[int] | None = None
         self._confirm_at: list[tuple[int, int]] | None = None
@@ -809,7 +811,8 @@ class AttributionEngine:
             return None
         if not contents:
             return None
-        return Relation(vs, ve, s_start, s_end, list(contents), speaker, mode, conf, role=role, evidence=ev)
+        # the analysis is used once (taken out of _verb_pre or just made): its list becomes the relation's
+        return Relation(vs, ve, s_start, s_end, contents, speaker, mode, conf, role=role, evidence=ev)
 
     def _verb_analysis(self, vs: int, ve: int, verb: str):
         """What a verb cue says by the text alone (who is named as speaking, what is said), before the
@@ -1048,23 +1051,23 @@ class AttributionEngine:
 
     def _np_walk(self, ss: int, j: int, seg_start: int, partial: bool):
         text = self.text
-        toks = [(m.start(), m.end(), m.group()) for m in _WORD_RE.finditer(text, seg_start, j)]
+        toks = list(_WORD_RE.finditer(text, seg_start, j))  # matches: tok[0] is the token's text
         if not toks:
             return _MORE if partial else None
         i = len(toks) - 1
         paren = []
         # "The People’s Mojahedin of Iran (PMOI/MEK)"
-        if toks[i][2] == ")":
+        if toks[i][0] == ")":
             k = i
-            while k >= 0 and toks[k][2] != "(":
+            while k >= 0 and toks[k][0] != "(":
                 k -= 1
             if partial and k <= 0:
                 return _MORE
             if k < 0:
                 return None
-            paren = [t[2] for t in toks[k + 1 : i]]
+            paren = [t[0] for t in toks[k + 1 : i]]
             i = k - 1
-        end = toks[i][1] if i >= 0 else j
+        end = toks[i].end() if i >= 0 else j
         end_tok = i if i >= 0 else None
         start_i = None
         n = 0
@@ -1072,12 +1075,12 @@ class AttributionEngine:
         while i >= 0 and n < 10:
             if partial and i == 0:
                 return _MORE  # the window's first token: read the whole window
-            tok = toks[i][2]
+            tok = toks[i][0]
             low = tok.lower()
             if tok in ",;:()“”\"—–[]" or tok.endswith("''"):
                 break  # ('' closes a quotation, Penn Treebank style: "''The Art of the Deal.'' Mr. Trump said")
-            name_and = (low in ("and", "&") and i > 0 and is_cap(toks[i - 1][2]) and start_i is not None
-                        and is_cap(toks[start_i][2]))
+            name_and = (low in ("and", "&") and i > 0 and is_cap(toks[i - 1][0]) and start_i is not None
+                        and is_cap(toks[start_i][0]))
             if low in _STOP_LEFT and not name_and:
                 break
             if name_and:
@@ -1086,10 +1089,10 @@ class AttributionEngine:
                 # keep a preposition inside a name or a role ("Department of Correction", "spokesman for X")
                 if start_i is None:
                     break
-                nxt = toks[start_i][2]
+                nxt = toks[start_i][0]
                 if not (is_cap(nxt) or nxt.lower() in ("the", "a", "an")):
                     break
-                prev_tok = toks[i - 1][2] if i > 0 else ""
+                prev_tok = toks[i - 1][0] if i > 0 else ""
                 if not prev_tok or prev_tok in ",;:()“”\"":
                     break
             elif not is_cap(tok) and low not in SPEAKER_NOUNS and low not in _NP_DETS:
@@ -1099,8 +1102,8 @@ class AttributionEngine:
                     break
                 if start_i is None:
                     break
-                nxt = toks[start_i][2]
-                head = toks[end_tok][2] if end_tok is not None else nxt
+                nxt = toks[start_i][0]
+                head = toks[end_tok][0] if end_tok is not None else nxt
                 if not (is_cap(nxt) or nxt.lower() in SPEAKER_NOUNS or nxt.lower() in PERSON_ROLE_WORDS
                         or "-" in nxt or nxt.lower() in _MODIFIER_OK
                         or (mods < 3 and (is_cap(head) or head.lower() in SPEAKER_NOUNS))):
@@ -1112,11 +1115,11 @@ class AttributionEngine:
         if start_i is None:
             return None
         # trim a leading preposition or conjunction
-        while start_i < len(toks) and toks[start_i][2].lower() in _NP_PREPS | {"and"}:
+        while start_i < len(toks) and toks[start_i][0].lower() in _NP_PREPS_AND:
             start_i += 1
-        if start_i >= len(toks) or toks[start_i][0] >= end:
+        if start_i >= len(toks) or toks[start_i].start() >= end:
             return None
-        s = toks[start_i][0]
+        s = toks[start_i].start()
         np = text[s:end]
         if paren:
             return (s, end, np, ["(" + " ".join(paren) + ")"])
@@ -1644,13 +1647,17 @@ class AttributionEngine:
         return (last or people)[-1]
 
     def _remember(self, r: Relation) -> None:
-        if r.source_start is None or (r.source_start, r.cue_start) in self._remembered:
+        if r.source_start is None:
             return
-        self._remembered.add((r.source_start, r.cue_start))
-        np = self.text[r.source_start : r.source_end]
-        head = np.split()[-1].lower() if np.split() else None
-        self._speakers_seen.append((r.source_start, r.speaker, head))
-        self._seen_by_para.setdefault(self.ix.para_index(r.source_start), []).append((r.source_start, r.speaker, head))
+        key = r.source_start * self._span_base + r.cue_start  # (source start, cue start) as one number
+        if key in self._remembered:
+            return
+        self._remembered.add(key)
+        words = self.text[r.source_start : r.source_end].split()
+        head = words[-1].lower() if words else None
+        seen = (r.source_start, r.speaker, head)  # one tuple in both lists (never changed)
+        self._speakers_seen.append(seen)
+        self._seen_by_para.setdefault(self.ix.para_index(r.source_start), []).append(seen)
 
     def _mentions_before(self, pos: int, back: int = 2500):
         """Mentions and speakers before pos, most recent first, paragraph by paragraph (a generator:
@@ -2043,8 +2050,7 @@ class AttributionEngine:
         ss, se = self.ix.sentence_span(s)
         if _NO_CARRY_START.match(self.text, ss):
             return None
-        ps, _ = self.ix.para_span(pi)
-        sents = self.ix.sentences_in(ps, ss)
+        sents = self._last_sentences_before(pi, ss)
         if not sents:
             return None
         for back in (1, 2):
@@ -2072,6 +2078,27 @@ class AttributionEngine:
                                     0.5, "carried over from the previous sentence")
         return None
 
+    def _last_sentences_before(self, pi: int, ss: int) -> list[tuple[int, int]]:
+        """The last two of ``ix.sentences_in(paragraph start, ss)`` (``ss`` a sentence start in paragraph
+        ``pi``): the sentences before ``ss``, cut at it, without trailing spaces; empty ones skipped."""
+        text = self.text
+        starts = self.ix._sentences_of(pi)
+        pe = self.ix._pend[pi]
+        k = bisect.bisect_left(starts, ss) - 1
+        out: list[tuple[int, int]] = []
+        while k >= 0 and len(out) < 2:
+            s = starts[k]
+            e = starts[k + 1] if k + 1 < len(starts) else pe
+            if e > ss:
+                e = ss
+            while e > s and text[e - 1] in " \t\n":
+                e -= 1
+            if e > s:
+                out.append((s, e))
+            k -= 1
+        out.reverse()
+        return out
+
     # ------------------------------------------------------------------ confirms / disputes
 
     def confirmations(self, spans: list[tuple[int, int]]) -> dict[int, list[SpeakerCandidate]]:
@@ -2082,8 +2109,12 @@ class AttributionEngine:
             return out
         # only paragraphs holding figures (and the one after each) can point back at them
         cand = set()
+        last = None
         for a, _ in spans:
             k = self.ix.para_index(a)
+            if k == last:
+                continue  # figures come in runs from one paragraph
+            last = k
             cand.add(k)
             nk = self.ix.para_next(k)
             if nk is not None:
@@ -2136,6 +2167,8 @@ _LAST: list = [None, None]  # the last text object attributed and its engine
 
 
 def _has_letter(s: str) -> bool:
+    if s[:1].isalpha():
+        return True  # the common case, without a generator
     return any(ch.isalpha() for ch in s)
 
 

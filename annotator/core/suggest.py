@@ -119,33 +119,38 @@ def _without_superscripts(found: list, page) -> list:
 
 
 _GC_LOCK = threading.Lock()
-_GC_STATE = {"passes": 0, "saved": None}
+_GC_STATE = {"passes": 0, "enabled": False}
 
 
 @contextlib.contextmanager
 def _gc_paused():
-    """No *full* garbage collection while a pass runs (young generations are still collected).
+    """No automatic garbage collection while a pass runs; one collection of the young generations
+    when it ends.
 
     A pass keeps the document's reading (relations, mentions) and its results alive, several hundred
-    thousand objects on a 1000-page PDF, and each full collection walks all of them: six full
-    collections made a quarter of a pass's time. So the oldest generation's threshold is raised while
-    passes run and restored when the last one ends; the one full collection due then runs at the
-    collector's next turn. Process-wide, counted, so overlapping passes restore it once.
+    thousand objects on a 1000-page PDF. Collected as they are made, each of them is walked twice (by a
+    collection of the youngest generation, then of the middle one), and full collections walk all of
+    them again: six full collections made a quarter of a pass's time, and the young collections another
+    6-8%. So the collector is switched off while passes run (it frees only reference cycles, which a
+    pass makes few of; everything else is freed as usual) and, when the last one ends, switched back on
+    with one collection of the young generations (each object the passes made is walked once, inside the
+    pass); a full collection due then runs at the collector's next turn. Process-wide, counted, so
+    overlapping passes restore it once; a collector switched off by the application stays off.
     """
     with _GC_LOCK:
         if _GC_STATE["passes"] == 0:
-            t = gc.get_threshold()
-            _GC_STATE["saved"] = t
-            gc.set_threshold(t[0], t[1], 1 << 30)
+            _GC_STATE["enabled"] = gc.isenabled()
+            gc.disable()
         _GC_STATE["passes"] += 1
     try:
         yield
     finally:
         with _GC_LOCK:
             _GC_STATE["passes"] -= 1
-            if _GC_STATE["passes"] == 0 and _GC_STATE["saved"] is not None:
-                gc.set_threshold(*_GC_STATE["saved"])
-                _GC_STATE["saved"] = None
+            if _GC_STATE["passes"] == 0 and _GC_STATE["enabled"]:
+                _GC_STATE["enabled"] = False
+                gc.enable()
+                gc.collect(1)
 
 
 #: a pass over a text at least this long (about 150 pages of a dense PDF) detects the figures of the
@@ -175,6 +180,9 @@ def _suggest(text, pages, progress, cancel, speakers, parallel) -> list[Suggesti
     out: list[Suggestion] = []
     chunks = _chunks(text, pages)
     page_starts = [s for s, _ in chunks] if pages else None
+    # pages in text order, each starting where its text starts (then a figure of chunk i is on page i
+    # unless a later page starts at or before it): any other table is looked up figure by figure
+    ordered = page_starts is not None and all(a < b for a, b in zip(page_starts, page_starts[1:]))
     if parallel is None:
         parallel = len(text) >= PARALLEL_MIN_CHARS and len(chunks) >= 8
     helper = None
@@ -202,10 +210,12 @@ def _suggest(text, pages, progress, cancel, speakers, parallel) -> list[Suggesti
             # attribution reads the whole text (one reading, reused across chunks), so a speaker named
             # on an earlier page, "he said" or a continuing quotation still resolve
             cands = attribute(text, spans) if (speakers and found) else [[] for _ in found]
+            # the page of a figure: this chunk's, unless later pages start at or before it (bisect then)
+            nxt = page_starts[i + 1] if page_starts is not None and i + 1 < len(chunks) else None
             for (gs, ge, ftext, parsed), cand_list in zip(found, cands):
                 page = None
                 if page_starts is not None:
-                    page = bisect.bisect_right(page_starts, gs) - 1
+                    page = i if ordered and (nxt is None or gs < nxt) else bisect.bisect_right(page_starts, gs) - 1
                 out.append(Suggestion(gs, ge, ftext, parsed, page, cand_list))  # a new list per figure
             if progress is not None:
                 progress(i + 1, len(chunks))

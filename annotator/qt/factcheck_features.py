@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, Signal
+from PySide6.QtCore import QByteArray, QEventLoop, QObject, Qt, QThread, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
 
 from annotator.core.errors import UserError
 from annotator.qt import commands, dialogs, settings
@@ -105,6 +105,78 @@ class StoreWatcher(QObject):
         return self.window.store
 
 
+#: a bulk write of at least this many records runs on a connection of its own in a worker thread
+OFF_THREAD = 2000
+
+
+class _WriteThread(QThread):
+    def __init__(self, store: AnnotationStore, fn: Callable):
+        super().__init__()
+        self.store = store
+        self.fn = fn
+        self.result = None
+        self.error: BaseException | None = None
+        self.events: list[tuple[str, str, object]] = []  # the store events of the write, for the window
+
+    def run(self) -> None:
+        from annotator.qt.feature_base import worker_store
+
+        try:
+            with worker_store(self.store) as own:
+                own.subscribe(lambda table, op, payload: self.events.append((table, op, payload)))
+                self.result = self.fn(own)
+            self._prepare()
+        except BaseException as exc:  # raised again on the UI thread
+            self.error = exc
+
+    def _prepare(self) -> None:
+        """New records announced (redo of a pass): sorted out for the window here, off the UI thread."""
+        from annotator.qt.state import prepare_new
+
+        lists = {t: p for t, op, p in self.events if op == "reload" and type(p) is list}
+        if "figures" not in lists or len(lists) != sum(op == "reload" and type(p) is list for _t, op, p in self.events):
+            return
+        lists = prepare_new(lists)
+        self.events = [(t, op, lists[t] if op == "reload" and type(p) is list else p) for t, op, p in self.events]
+
+
+#: the writes running off the UI thread now (tests and the benchmark look at it)
+busy_writes: list = []
+
+
+def write(store: AnnotationStore, fn: Callable[[AnnotationStore], object], size: int):
+    """``fn(store)``: one bulk write (``delete_many``, ``update_many``...), returning its result.
+
+    A write of ``size`` >= :data:`OFF_THREAD` records to an annotation file runs in a worker thread on a
+    connection of its own (SQLite works without the GIL: ~1 s for a 44,000-suggestion pass), while the
+    window's event loop keeps turning with user input held back (a wait cursor): the window repaints and
+    its timers run, reading the last committed state, but no edit can start. Once it has committed, the
+    store events it made are announced on the window's store, on the UI thread, as if it had made them.
+    Smaller writes, and in-memory files, are written here at once."""
+    if size < OFF_THREAD or str(store.path) == ":memory:" or store.readonly or store._depth:
+        return fn(store)
+    th = _WriteThread(store, fn)
+    loop = QEventLoop()
+    th.finished.connect(loop.quit)
+    busy_writes.append(th)
+    app = QApplication.instance()
+    if app is not None:
+        app.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        th.start()
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        th.wait()
+    finally:
+        busy_writes.remove(th)
+        if app is not None:
+            app.restoreOverrideCursor()
+    if th.error is not None:
+        raise th.error
+    for table, op, payload in th.events:
+        store.notify(table, op, payload)
+    return th.result
+
+
 class CapturedAdd(commands.StoreCommand):
     """A core call that adds records itself, made undoable: the records it adds are captured
     from the store's events; undo tombstones them, redo brings them back, each in one transaction
@@ -141,10 +213,12 @@ class CapturedAdd(commands.StoreCommand):
             self.records = records
             return
         recs = self.records if self.records is not None and len(self.records) == len(self.added) else None
-        self.store.undelete_many(self.added, recs)
+        added = self.added
+        write(self.store, lambda s: s.undelete_many(added, recs), len(added))
 
     def _undo(self) -> None:
-        self.store.delete_many(reversed(self.added or []))
+        added = list(reversed(self.added or []))
+        write(self.store, lambda s: s.delete_many(added), len(added))
 
 
 class UndoList(commands.StoreCommand):
@@ -171,21 +245,33 @@ class UndoMany(commands.StoreCommand):
     """A core bulk call returning undo data ``[(cls, {id: previous values}), ...]`` (``accept_suggestions``,
     ``reject_suggestions``: one ``store.update_many`` per table); undo gives every record its previous
     values with ``store.restore_many`` (one statement and one store event per table, last table first),
-    redo calls it again. Thousands of records cost one event per table, not one each."""
+    redo calls it again. Thousands of records cost one event per table, not one each.
 
-    def __init__(self, store: AnnotationStore, fn: Callable[[], list], text: str):
+    ``fn(store)`` is given the store to write to: with ``size`` >= :data:`OFF_THREAD` records, a connection
+    of its own in a worker thread (:func:`write`)."""
+
+    def __init__(self, store: AnnotationStore, fn: Callable[[AnnotationStore], list], text: str, size: int = 0):
         super().__init__(store, text)
         self.fn = fn
+        self.size = size
         self.undo_data: list = []
 
     def _do(self) -> None:
-        with self.store.transaction():
-            self.undo_data = list(self.fn())
+        def do(s):
+            with s.transaction():
+                return list(self.fn(s))
+
+        self.undo_data = write(self.store, do, self.size)
 
     def _undo(self) -> None:
-        with self.store.transaction():
-            for cls, previous in reversed(self.undo_data):
-                self.store.restore_many(cls, previous)
+        data = list(reversed(self.undo_data))
+
+        def undo(s):
+            with s.transaction():
+                for cls, previous in data:
+                    s.restore_many(cls, previous)
+
+        write(self.store, undo, sum(len(p) for _c, p in data))
 
 
 def run_command(window, cmd: commands.StoreCommand) -> bool:
@@ -252,5 +338,5 @@ def install_all(window) -> None:
         window.restoreState(state)
 
 
-__all__ = ["ActionMap", "CapturedAdd", "StoreWatcher", "ensure_actions", "UndoList", "UndoMany", "go_to_figure", "install_all", "need_document", "register_actions",
+__all__ = ["OFF_THREAD", "write", "ActionMap", "CapturedAdd", "StoreWatcher", "ensure_actions", "UndoList", "UndoMany", "go_to_figure", "install_all", "need_document", "register_actions",
            "run_command", "setting_bool"]

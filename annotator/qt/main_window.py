@@ -1079,10 +1079,9 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _record_changed(self, table: str, op: str, rec) -> None:
-        from annotator.core.store import Updated
-
-        if not (op == "reload" and self.events is not None and self.events.batch_rest) or isinstance(rec, Updated):
-            # a reload reloads it all: once per batch; records changed together (update_many) are counted each
+        if not (op == "reload" and self.events is not None and self.events.batch_rest) or rec is not None:
+            # a reload reloads it all: once per batch; records added, tombstoned or changed together (add_many,
+            # delete_many, update_many: the payload says which) are counted each
             self.speakers.model.on_record(table, op, rec)
         if table == "speakers":
             self.speakers.refresh_details()

@@ -34,6 +34,57 @@ class Change:
     removed_attributions: list[str] = field(default_factory=list)  # attribution ids no longer shown
 
 
+@dataclass
+class Prepared:
+    """The new records of one batch (``store.add_many``, ``store.undelete_many`` with records) sorted out
+    for the window off the UI thread (:func:`prepare_new`): the document's shown figures, their text
+    order, their attributions grouped by figure. :meth:`DocumentState.add_prepared` merges them in."""
+
+    doc_id: str
+    figures: dict  # figure id -> Figure (shown ones of ``doc_id``)
+    order: list  # (start, end, id) of ``figures``, sorted
+    attributions: dict  # figure id -> {attribution id: Attribution} for figures in ``figures``
+    att_figure: dict  # attribution id -> figure id, for those
+    loose: list  # other attributions of the batch (their figure is not new): checked on the UI thread
+
+
+class PreparedList(list):
+    """A store event's list of new records, with the :class:`Prepared` work done for it off the UI thread
+    (listeners that do not know it see the list)."""
+
+    prepared: Prepared | None = None
+
+
+def prepare_new(tables: dict[str, list]) -> dict[str, list]:
+    """Sort out new records per table (pure Python, for a worker thread): returns the same records as
+    :class:`PreparedList` payloads sharing one :class:`Prepared` (the tables as they were when the figures
+    are not all of one document)."""
+    figs = tables.get("figures") or []
+    docs = {f.document_id for f in figs}
+    if len(docs) != 1:
+        return tables
+    doc_id = docs.pop()
+    figures = {f.id: f for f in figs if not f.deleted and f.status in SHOWN_STATUSES}
+    order = sorted((f.start, f.end, f.id) for f in figures.values())
+    atts: dict = {}
+    att_figure: dict = {}
+    loose: list = []
+    for a in tables.get("attributions") or []:
+        if a.figure_id in figures:
+            if not a.deleted and a.status in SHOWN_STATUSES:
+                atts.setdefault(a.figure_id, {})[a.id] = a
+                att_figure[a.id] = a.figure_id
+        else:
+            loose.append(a)
+    prepared = Prepared(doc_id, figures, order, atts, att_figure, loose)
+    out = {}
+    for table, recs in tables.items():
+        lst = PreparedList(recs)
+        lst.prepared = prepared
+        out[table] = lst
+    return out
+
+
 class DocumentState:
     def __init__(self, store: AnnotationStore, doc_id: str):
         self.store = store
@@ -83,14 +134,46 @@ class DocumentState:
             return False
         return True
 
+    def add_prepared(self, p: Prepared, with_attributions: bool) -> None:
+        """New figures (and their attributions when ``with_attributions``) sorted out off the UI thread
+        merged in: dictionary updates and one merge of two sorted lists."""
+        before = self.ordered() if self.figures else []
+        self.figures.update(p.figures)
+        self._order = sorted(before + p.order) if before else list(p.order)
+        if not with_attributions:
+            return
+        atts = self.attributions
+        for fid, d in p.attributions.items():
+            have = atts.get(fid)
+            if have is None:
+                atts[fid] = d
+            else:
+                have.update(d)
+        self.att_figure.update(p.att_figure)
+        if p.loose:
+            self.add_new("attributions", p.loose)
+
     def remove(self, table: str, ids) -> None:
         """Records tombstoned together (``store.delete_many``: an undone Find figures pass) taken out
         without reading the file again."""
         if table == "figures":
             figures = self.figures
-            for fid in ids:
-                figures.pop(fid, None)
+            if len(ids) > len(figures) // 2 and isinstance(ids, (set, frozenset)):
+                self.figures = {fid: f for fid, f in figures.items() if fid not in ids}  # most of them
+            else:
+                for fid in ids:
+                    figures.pop(fid, None)
             self._order = None
+        elif table == "attributions" and len(ids) > len(self.att_figure) // 2 and isinstance(ids, (set, frozenset)):
+            # most of them (an undone pass): what is left is rebuilt, not taken out one by one
+            gone = ids
+            self.att_figure = {aid: fid for aid, fid in self.att_figure.items() if aid not in gone}
+            left: dict[str, dict[str, Attribution]] = {}
+            for fid, of in self.attributions.items():
+                kept = {aid: a for aid, a in of.items() if aid not in gone}
+                if kept:
+                    left[fid] = kept
+            self.attributions = left
         elif table == "attributions":
             att_figure, atts = self.att_figure, self.attributions
             for aid in ids:

@@ -162,8 +162,12 @@ class FindJob(QObject):
                 self.report = store_suggestions(own, self.doc_id, self.suggestions or [])
             finally:
                 own.unsubscribe(capture)
+            from annotator.qt.state import prepare_new
+
             self.added = added
             self.records = records
+            # sorted out for the window's document state here, off the UI thread
+            self.new_records = prepare_new(self.new_records)
             self.stored = True
             # freed here, in the worker: tens of thousands of suggestions take ~1 s to deallocate, a stall
             # if the last reference went on the UI thread
@@ -370,8 +374,8 @@ class SuggestionsController(QObject):
         store = w.store
         info = store.document(doc_id)
         text = store.document_text(doc_id)
-        import annotator.core.suggest  # noqa: F401  (imported here, not while the worker runs)
-
+        # annotator.core.suggest is imported by the worker (on the UI thread its regular expressions took
+        # 0.1-0.2 s to compile: a stall as the pass started)
         job = FindJob(store, doc_id, text, info.pages, self)
         self.job = job
         name = info.title or info.source_name
@@ -615,13 +619,18 @@ class SuggestionsController(QObject):
         if cur in st.figures:
             taken = set(ids)
             if cur in taken:
-                here = (st.figures[cur].start, cur)
-                nxt = next((i for i in self.suggested_ids() if i not in taken and (st.figures[i].start, i) > here),
-                           None)
+                # the next suggestion left, walking on from the current figure (not listing all 44,000 first)
+                import itertools
+
+                order, f = st.ordered(), st.figures[cur]
+                at = bisect.bisect_right(order, (f.start, f.end, cur))
+                nxt = next((i for _s, _e, i in itertools.islice(order, at, None)
+                            if i not in taken and st.figures[i].status == "suggested"), None)
         bulk = accept_suggestions if accept else reject_suggestions
         n = len(ids)
         what = f"{n} suggestion{'s' if n != 1 else ''}"
-        if not run_command(w, UndoMany(store, lambda: bulk(store, ids), f"{verb} {what} from {_short(name)}")):
+        if not run_command(w, UndoMany(store, lambda s: bulk(s, ids), f"{verb} {what} from {_short(name)}",
+                                          size=2 * n)):
             return 0
         if nxt is not None:
             w.go_to_figure(nxt)
