@@ -32,6 +32,7 @@ from annotator.core.scoring import (  # noqa: E402
 
 DEFAULT_CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 FIGURE_GOLD = ROOT / "tests" / "gold" / "figures"
+REPORT_GOLD = ROOT / "tests" / "gold" / "figures-reports"
 SAMPLE_NAME = "iran-prison-amnesty-2023"
 
 
@@ -118,6 +119,33 @@ def figures_news(corpus: Path, verbose: bool = False) -> Result:
     return _figures_gold(corpus, lambda n: n != SAMPLE_NAME, "news pages", verbose)
 
 
+def figures_reports(corpus: Path, verbose: bool = False) -> Result:
+    """Report PDFs of the corpus (the first pages of the FAA rule, the GAO snapshot), scored the way the
+    app finds figures in a PDF: ``suggest`` over the pages, so the PDF's superscripts (footnote markers)
+    count.  The PDF rules were written while looking at these pages: "developed on", not a blind test."""
+    from annotator.core.documents import load_document
+    from annotator.core.suggest import suggest
+
+    res = Result("report PDFs (developed on)")
+    for path in sorted(REPORT_GOLD.glob("*.json")):
+        gold = load_gold(path)
+        if not (corpus / gold.document).exists():
+            res.skipped = f"corpus missing ({corpus})"
+            continue
+        doc = load_document(corpus / gold.document)
+        text = doc.text
+        pages = [{"start": p.start, "end": p.end, "superscripts": getattr(p, "superscripts", ())}
+                 for p in doc.pages or ()]
+        spans, missing = relocate_gold(gold, text)
+        if missing:
+            res.extra.setdefault("gold spans not found in text", 0)
+            res.extra["gold spans not found in text"] += len(missing)
+        found = suggest(text, pages or None, speakers=False)
+        pred = in_region([(s.start, s.end) for s in found], region_of(gold, text))
+        _add(res, text, pred, [(g.start, g.end) for g in spans], verbose, path.stem)
+    return res
+
+
 def _same_value(a, b) -> bool:
     if a is None or b is None:
         return False
@@ -181,7 +209,7 @@ def figures_measeval(corpus: Path, verbose: bool = False) -> Result:
 
 
 PARTS: dict[str, list[Callable[[Path, bool], Result]]] = {
-    "figures": [figures_sample, figures_news, figures_quantulum, figures_measeval],
+    "figures": [figures_sample, figures_news, figures_reports, figures_quantulum, figures_measeval],
     "speakers": [],
 }
 

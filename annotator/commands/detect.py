@@ -34,7 +34,7 @@ def run(args) -> int:
     from annotator.core.suggest import suggest
 
     doc = load(args.document, args.password)
-    pages = [{"start": p.start, "end": p.end} for p in doc.pages] if doc.pages else None
+    pages = [{"start": p.start, "end": p.end, "superscripts": p.superscripts} for p in doc.pages] if doc.pages else None
     found = suggest(doc.text, pages, speakers=not args.no_speakers)
     for w in doc.warnings:  # pages without a text layer, a repaired file...: scripts see it on stderr
         print(f"annotator detect: warning: {w}", file=sys.stderr)

@@ -81,7 +81,8 @@ def documents_from_annotation_file(path: str | os.PathLike) -> list:
             pages = None
             if info.pages is not None:
                 pages = [PageInfo(p["number"], p["start"], p["end"], p.get("width", 0.0), p.get("height", 0.0),
-                                  p.get("has_text", True)) for p in info.pages]
+                                  p.get("has_text", True), tuple(map(tuple, p.get("superscripts", ()))))
+                         for p in info.pages]
             out.append(Document(kind=info.kind, text=store.document_text(info.id), sha256=info.sha256,
                                 data=store.document_bytes(info.id), source_name=info.source_name,
                                 title=info.title, metadata=dict(info.metadata), pages=pages,

@@ -68,7 +68,8 @@ def run(args) -> int:
         if args.accept_suggestions or args.suggest:
             from annotator.core.suggest import store_suggestions, suggest
 
-            pages = [{"start": p.start, "end": p.end} for p in doc.pages] if doc.pages else None
+            pages = [{"start": p.start, "end": p.end, "superscripts": p.superscripts} for p in doc.pages] \
+                if doc.pages else None
             found = suggest(doc.text, pages)
             rep = store_suggestions(store, doc_id, found, accept=args.accept_suggestions, quads_for=_quads_for(doc))
             summary.update(figures=rep.figures, attributions=rep.attributions,

@@ -85,6 +85,19 @@ class SpeakerCandidate:
     confidence: float = 0.5
     rule: str = ""  # which rule produced it (for the UI's "why" and for debugging)
 
+    def __post_init__(self) -> None:
+        # a name read from the text is one line with single spaces, whatever the layout it was read from
+        # (a PDF line break inside "the Indonesian accident\nreport")
+        self.name = _one_space(self.name)
+        self.affiliation = _one_space(self.affiliation)
+
+
+def _one_space(name: str | None) -> str | None:
+    """``name`` with every run of white space (line breaks, no-break spaces) made one space."""
+    if not name:
+        return name
+    return " ".join(name.split())
+
 
 @dataclass
 class SpeakerMatch:

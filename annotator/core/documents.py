@@ -44,6 +44,8 @@ class PageInfo:
     width: float  # PDF points, as displayed (rotation applied)
     height: float
     has_text: bool  # False for scanned pages without a text layer
+    # superscript words (footnote markers) as (start, end) offsets in Document.text; PDFs only
+    superscripts: tuple = ()
 
 
 @dataclass

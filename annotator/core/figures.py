@@ -425,22 +425,26 @@ def _digits(t: _Text, m, g):
     c = low[s - 1] if s else " "
     if strict and c not in " \n\t(“\"$€£‘\u00a0":
         c2 = low[s - 2] if s > 1 else " "
-        if c.isalpha() or c in "_#№@&" or c == "=" and _in_url(t, s):
-            return None, _skip_token(low, e)        # "G7", "MH17", "#5", "?id=12"
-        if c in "-.,/" and (c2.isalpha() or c2 in "/.") or c in ".," and c2 in ")”\"’]":
+        if c.isalpha() or c in "_#№@&%" or c == "=" and _in_url(t, s):
+            return None, _skip_token(low, e)        # "G7", "MH17", "#5", "?id=12", "%20"
+        if c in "-.,/–‑" and (c2.isalpha() or c2 in "/.") or c in ".," and c2 in ")”\"’]":
             return None, _skip_token(low, e)        # "COVID-19", footnotes "crimes.12", ").1"
         if c in "/:":
             return None, _skip_token(low, e)        # "15/02", "10:30"
         if c in "-–‑<>" and c2.isdigit() or c in "<>" and c2.isalpha():
             return None, e                          # "737–8" (second half), "Sep<11>2014"
         if c == "+":
-            pm = P.PHONE_REST.match(low, e)
-            return None, pm.end() if pm else e     # "+1 202-555-0143"
+            pm = P.PHONE_INTL_REST.match(low, e)
+            return None, pm.end() if pm else e     # "+1 202-555-0143", "+41 (0)41 619 67 74"
+        if c == ")" and s > 2 and low[s - 3:s] == "(0)":
+            pm = P.PHONE_INTL_REST.match(low, e)
+            return None, pm.end() if pm else e     # "+41 (0)41 619 67 74"
         if c in "'’" and len(raw) == 2:
             return None, _skip_token(low, e)        # "’80s", "'15"
     if strict and e < n and low[e] in "-_@./" and _in_url(t, s):
         return None, _skip_token(low, e)            # "9-FAA-SACO@faa.gov", "site.com/2023"
-    if strict and c == " " and s > 5 and low[s - 2] == ")" and P.AREA_CODE_BEFORE.search(low, s - 6, s):
+    if strict and (c == " " or c == "\n" and P.PHONE_LOCAL.match(low, s)) and s > 5 and low[s - 2] == ")" \
+            and P.AREA_CODE_BEFORE.search(low, s - 6, s):
         pm = P.PHONE_REST.match(low, e)
         return None, pm.end() if pm else e         # "(202) 512-4400"
     if strict and len(raw) > 1 and raw[0] == "0" and raw[1].isdigit():
@@ -569,6 +573,8 @@ def _digits(t: _Text, m, g):
             if r is not None:
                 if strict and r[6] is None and r[7] is None and plain and _bracketed(t, r[0], r[1]):
                     return None, P.LABEL_LIST.match(low, r[1]).end()   # "(284-286)": references
+                if strict and r[6] is None and r[7] is None and plain and _in_page_list(t, r[0], r[1]):
+                    return None, r[1]                                  # "advertising, 36, 45–46, 127"
                 return r, r[1]
             n2 = g[I_N2]
             if strict and plain and g[I_CONN] in ("-", "–", "‑") and n2 is not None \
@@ -604,6 +610,10 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
             elif v >= 1900 or not _count_follows(text, end):
                 return e                            # "in 2019", "the 2016 players", "in 1500"
 
+    if is_int:
+        skip = _not_a_quantity(t, s, end, raw, c, qual)
+        if skip is not None:
+            return skip
     if is_int and P.LEGAL_AFTER.match(text, end):
         return e                                    # "14 CFR", "5 U.S.C.", "Under 1 CFR"
     if qual is not None:
@@ -624,7 +634,7 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
     if is_int and _bracketed(t, s, end) and v < 10000:
         return P.LABEL_LIST.match(low, end).end()   # "[3]", "(2)", "(12, 13)"
     ls = text.rfind("\n", 0, s) + 1
-    if not text[ls:s].strip(" \t\u00a0-–•*"):
+    if not text[ls:s].strip(" \t\u00a0-–—•*■▪●◆❚"):
         le = text.find("\n", end)
         rest = text[end:le if le >= 0 else n]
         if not rest.strip(" \t\u00a0-–."):
@@ -632,6 +642,123 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
         if (is_int or P.SECTION.fullmatch(raw)) and P.LIST_MARK.match(rest):
             return e                                # "1. Introduction", "2.3 Methods"
     return None
+
+
+def _not_a_quantity(t: _Text, s: int, end: int, raw: str, c: str, qual):
+    """Numbers of reports and books that state no quantity: phone numbers in spaced groups, codes
+    cut at a dash, model designations, addresses without a street word, page references (index
+    entries, citations) and running heads.  Returns where to resume, or None."""
+    text, n = t.text, t.n
+    digits = raw.isdigit()
+    nxt = text[end] if end < n else "\n"
+    n1 = text[end + 1] if end + 1 < n else ""
+    if nxt == " " or nxt == "\u00a0":
+        if digits and n1.isdigit():
+            pm = P.SPACED_GROUPS.match(text, s)
+            if pm is not None:
+                groups = pm.group().split()
+                if len(groups) >= 3 and sum(map(len, groups)) >= 7 and any(len(g) == 2 for g in groups):
+                    return pm.end()                 # "619 67 74": a phone number
+    elif nxt in "-–‑":
+        if P.CODE_AFTER.match(text, end):
+            return _skip_token(t.low, end)          # "2274–COL–AC2–26", "9-\nANM-…@faa.gov"
+    elif c == ";" and P.VOLUME_AFTER.match(text, end):
+        return end                                  # "PLoS One. 2019;14:e0216277": a journal volume
+    prv = text[s - 2] if s > 1 else ""
+    if prv in "-–‑" and c in " \n" and P.CODE_BEFORE.search(text, max(0, s - 8), s):
+        return end                                  # "M–\n30", "ET– 302": a code cut at its dash
+    if n1.isupper() and digits:
+        if len(raw) >= 3 and raw[-1] != "0" and end + 2 < n and text[end + 2].isupper():
+            mm = P.MODEL_AFTER.match(text, end)
+            if mm is not None and _model(t, raw, mm):
+                return mm.end()                     # "737 MAX": a model designation
+        if qual is None and prv == "," and c in " \n" and P.ADDRESS_CITY_AFTER.match(text, end):
+            return end                              # "Branch, 901 Locust, Kansas City"
+    if qual is not None or not digits:
+        return None
+    if (prv in ",\n-–" or c == ",") and _in_page_list(t, s, end):
+        return end                                  # "Dylan, Bob, 270", "Apple, 203, 264", "106(g), 40113."
+    if nxt == "\n":
+        ls = text.rfind("\n", 0, s) + 1
+        head = text[ls:s]
+        if len(head) < 60 and head.upper() == head and any(ch.isalpha() for ch in head):
+            return end                              # "“PIRACY” 37": a running head and page number
+    return None
+
+
+def _model(t: _Text, raw: str, mm) -> bool:
+    """Is the unround number ``raw`` followed by the capitals ``mm`` a model designation ("737 MAX")
+    rather than a count before an acronym ("287 PHC centres")?  A unit in capitals ("2362 IU/mL") is
+    neither.  When a plural noun follows, the number must also be written as a model nearby (within
+    :data:`_MODEL_WINDOW` characters: "Model 737–8", "737-9"), or the pair must come back there ("all 737 MAX
+    airplanes. Some 737 MAX")."""
+    w = mm.group(1)
+    if w in L.CURRENCY_CODES or w in L.UNITS_CASED or w.lower() in L.UNITS:
+        return False
+    if not _count_follows(t.text, mm.end()):
+        return True
+    text = t.text
+    lo, hi = max(0, mm.start() - _MODEL_WINDOW), mm.end() + _MODEL_WINDOW
+    return _written_with_variant(text, raw, lo, hi) or _twice(text, raw + " " + w, raw + "\n" + w, lo, hi)
+
+
+_MODEL_WINDOW = 6000    # about two pages
+
+
+def _twice(text: str, a: str, b: str, lo: int, hi: int) -> bool:
+    """Do ``a`` and ``b`` occur at least twice in ``text[lo:hi]`` together?"""
+    i = text.find(a, lo, hi)
+    j = text.find(b, lo, hi)
+    if i < 0 and j < 0:
+        return False
+    if i >= 0 and j >= 0:
+        return True
+    k = max(i, j)
+    return text.find(a if i >= 0 else b, k + 1, hi) >= 0
+
+
+def _written_with_variant(text: str, raw: str, lo: int, hi: int) -> bool:
+    """Is ``raw`` written in ``text[lo:hi]`` with a one- or two-digit variant after a dash ("737–8")?"""
+    n = len(text)
+    for d in "–-‑":
+        key = raw + d
+        i = text.find(key, lo, hi)
+        while i >= 0:
+            j = i + len(key)
+            if (i == 0 or not text[i - 1].isdigit()) and j < n and text[j].isdigit() \
+                    and not (j + 2 < n and text[j + 1].isdigit() and text[j + 2].isdigit()):
+                return True
+            i = text.find(key, j, hi)
+    return False
+
+
+def _in_page_list(t: _Text, s: int, end: int) -> bool:
+    """Is the bare number or range ``text[s:end]`` a page or section reference in a comma list: an index
+    entry ("Dylan, Bob, 270", "Apple, 203, 264", "advertising, 36, 45–46, 127"), a citation ("49 U.S.C.
+    106(g), 40113, 44701.")?  It follows a comma and ends its line, or another number follows."""
+    text = t.text
+    k = s - 1
+    while k >= 0 and s - k <= 3 and text[k] in " \n":
+        k -= 1
+    if k < 0 or k == s - 1 or text[k] != "," and not (text[k] in "-–" and k > 0 and text[k - 1].isdigit()):
+        return False                                # "167–\n\n68": a page range cut by a page break
+    if P.PAGE_LIST_AFTER.match(text, end):
+        return not _unit_on_next_line(text, end)   # "show, 45\npercent of VCR owners" is a figure
+    more = P.PAGE_LIST_MORE.match(text, end)
+    if more is not None:                            # "Apple, 203, 264, 302" but not "20, 30, 40 million"
+        after = more.end()
+        return not (after < t.n and text[after] in " \u00a0" and P.NEXT_WORD.match(text, after)
+                    and text[after + 1:after + 2].isalpha())
+    return end < t.n and text[end] in ".;" and k > 0 and (text[k - 1].isdigit() or text[k - 1] == ")")
+
+
+def _unit_on_next_line(text: str, end: int) -> bool:
+    """Does the next line start with a unit, percent or scale word ("45\npercent")?"""
+    nm = P.NEXT_WORD.match(text[end:end + 40].replace("\n", " "))
+    if nm is None:
+        return False
+    w = nm.group(1).lower()
+    return w in L.UNITS or w in L.PERCENT_WORDS or w in L.SCALE_WORDS
 
 
 _DETERMINERS_BEFORE_NAMES = {"the", "his", "her", "its", "their", "our", "my", "your", "a",

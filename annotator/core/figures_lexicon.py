@@ -251,7 +251,7 @@ MONTHS = (
 # Words that make the following integer a label: "page 12", "Article 19", "Stage 3".
 LABEL_WORDS = {
     "page", "pages", "p.", "pp.", "pg.", "section", "sections", "sec.", "§", "chapter", "ch.",
-    "chap.", "figure", "fig.", "figs.", "table", "tables", "article", "art.", "no.", "nos.",
+    "chap.", "figure", "figures", "fig.", "figs.", "table", "tables", "article", "art.", "no.", "nos.",
     "vol.", "volume", "issue", "item", "step", "stage", "phase", "level", "grade", "class",
     "rule", "clause", "annex", "appendix", "footnote", "note", "notes", "line", "lines",
     "verse", "row", "column", "episode", "season", "round", "exhibit", "part", "room", "gate",

@@ -57,7 +57,7 @@ POST = (r"-plus\b|-odd\b|-something\b|\+(?!\w)"
         r"|" + SP + r"+(?:or" + SP + r"+(?:more|so|fewer|less)\b|plus\b(?!" + SP + r"*[0-9]))")
 
 _MONTHS = trie([m.lower() for m in L.MONTHS])
-TIME = (r"\s{0,2}(?:[ap]\.?m\b\.?|o['’]clock\b|(?:gmt|utc|bst|cet|cest|est|edt|pst|pdt)\b"
+TIME = (r"\s{0,2}(?:[ap](?:\.[ \u00a0]?)?m\b\.?|o['’]clock\b|(?:gmt|utc|bst|cet|cest|est|edt|pst|pdt)\b"
         r"|(?:noon|midnight)\b)")
 DMONTH = (r"(?:st|nd|rd|th)?,?" + SP + r"+(?:of" + SP + r"+)?(?P<mword>" + _MONTHS + r")\b\.?"
           r"(?:,?" + SP + r"+[0-9]{4}\b)?")
@@ -111,7 +111,8 @@ def __getattr__(name: str):
 G = {name: i for name, i in MAIN.groupindex.items()}     # 1-based group numbers
 
 # The words and marks before a number, read backwards from the number's start.
-_REV_QUALS = trie([q[::-1] for q in L.QUALIFIERS_BEFORE])
+# words of a qualifier may be split by a line break ("for more\nthan 5 seconds" in a PDF column)
+_REV_QUALS = trie([q[::-1] for q in L.QUALIFIERS_BEFORE]).replace(r"[ \u00a0]+", r"[ \u00a0\n]+")
 _REV_CUR = trie([k[::-1] for k in _CUR_PREFIX_LOWER])
 _REV_CODES = "|".join(c[::-1] for c in sorted(c.lower() for c in L.CURRENCY_CODES))
 LEFT = re.compile(
@@ -139,15 +140,37 @@ NEXT_WORDS = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*(?:[ \u00a0]+[A-Za-z][\w'
 LIST_MARK = re.compile(r"[.):]?[\s\x00-\x1f•·▪◦‣∙]+[A-Z]|[.):][ \t\u00a0]")
 SECTION = re.compile(r"[0-9]+(?:\.[0-9]+)+")
 LABEL_LIST = re.compile(
-    r"[a-z]?\)?(?:\s*(?:,\s*(?:and|or|&)?|and|&|–|-|to|or)\s*\(?[0-9]+(?:\.[0-9]+)*[a-z]?\)?(?![0-9]))*")
+    r"[a-z]?\)?(?:\s*(?:,\s*(?:and|or|&)?|and|&|–|-|to|or|through|of)\s*\(?[0-9]+(?:\.[0-9]+)*[a-z]?\)?(?![0-9]))*")
 URLISH = re.compile(r"://|www\.|@|[a-z0-9]\.(?:com|org|net|gov|edu|int|info|io|co|uk|de|fr|eu)\b"
                     r"|[?&][a-z_]+=")
 # street addresses: "441 G Street NW", "2200 South 216th St."
 ADDRESS_AFTER = re.compile(
     r"(?:\s+[A-Z0-9][\w.]*){0,3}\s+(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|Lane|"
     r"Drive|Place|Square|Plaza|Highway)(?![A-Za-z])")
-AREA_CODE_BEFORE = re.compile(r"\([0-9]{3}\) $")
+AREA_CODE_BEFORE = re.compile(r"\([0-9]{3}\)[ \n]$")
 # legal citations: "14 CFR 11.43", "5 U.S.C. 552"
 LEGAL_AFTER = re.compile(r"\s+(?:CFR|C\.F\.R\.|U\.S\.C\.|USC|FR|Stat\.|U\.S\.)(?![A-Za-z])")
 PHONE_REST = re.compile(r"(?:[ \u00a0\-.()]{1,2}[0-9]{2,})+")
 WORD_TOKEN = re.compile(r"[a-z]+")
+
+# -- report and book pages (PDFs): numbers that are not quantities ------------------------------------
+# a phone number in spaced groups, at least one not three digits long: "619 67 74", "41 619 67 73"
+SPACED_GROUPS = re.compile(r"[0-9]{1,4}(?:[ \u00a0][0-9]{2,4}){2,}(?![0-9]|[.,][0-9])")
+# a journal volume before its issue or pages: "2022 Jun;29(6):474-486", "2019;14:e0216277"
+VOLUME_AFTER = re.compile(r"(?:\([0-9]+\))?:[A-Za-z]?[0-9]")
+# what follows "+41": " (0)41\n619 67 74"
+PHONE_INTL_REST = re.compile(r"(?:[ \u00a0\-.\n]{1,2}(?:\(0\)[ \u00a0]?)?[0-9]{2,})+")
+# a code going on after a dash: "2274–COL–AC2", "9-\nANM-Seattle-ACO@faa.gov"
+CODE_AFTER = re.compile(r"[-–‑][ \n]?[A-Z]{2}")
+# a capital-letter code cut at its dash before the number: "M–\n30", "ET– 302"
+CODE_BEFORE = re.compile(r"(?<![\w-])[A-Z]{1,5}[-–‑][ \n]$")
+# a model designation: "737 MAX", "A320 NEO" (a code word in capitals after the number)
+MODEL_AFTER = re.compile(r"[ \u00a0\n]([A-Z]{2,})(?![\w'’./-])")
+# a street address without a street word: "901 Locust, Kansas City", "901\nLocust, Room 301"
+ADDRESS_CITY_AFTER = re.compile(r"\s[A-Z][a-z]+(?<!s),\s+(?:[A-Z][a-z]+|Room|Suite)\b")
+# the end of a page or line reference list: "Dylan, Bob, 270\n", "Apple, 203, 264", "106(g), 40113,"
+PAGE_LIST_AFTER = re.compile(r"[ \u00a0]*(?:\n|$|[,;][ \u00a0]*(?:\n|$)|[-–]\n+[0-9])")
+# more page numbers of the list: ", 264, 302", ", 45–46, 127", ", 321n"
+PAGE_LIST_MORE = re.compile(r"(?:[ \u00a0]*[,;][ \u00a0\n]*[0-9]+(?:[-–][0-9]+)?n?(?![0-9]))+")
+# a phone number on the line after its area code: "(816)\n329–4059"
+PHONE_LOCAL = re.compile(r"[0-9]{3}[-–‑.][0-9]{4}(?![0-9])")

@@ -202,6 +202,7 @@ class PdfPageText:
         self.lines: list[PdfLine] = []
         self.char_offsets: list[int] = []
         self.char_boxes: list[tuple[float, float, float, float]] = []
+        self.superscripts: list[tuple[int, int]] = []  # page-local spans of wholly superscript words
         self._line_starts: list[int] = []
         self._has_text = False
 
@@ -412,6 +413,30 @@ def _line_words(line: dict, geometry: bool) -> list[tuple[str, list]]:
     return out
 
 
+def _superscript_words(line: dict, count: int) -> set[int] | None:
+    """Indexes of the words of a MuPDF line that are wholly superscript (footnote markers such as the
+    "2" of "flight control system 2 generated"), or None when none is.  MuPDF marks a superscript span
+    with flag bit 0; only lines holding one are looked at closely."""
+    spans = line.get("spans", ())
+    for span in spans:
+        if span.get("flags", 0) & 1:
+            break
+    else:
+        return None
+    sup = []  # superscript code-point ranges of the line string
+    pos = 0
+    for span in spans:
+        n = len(span["text"]) if "text" in span else sum(len(ch["c"]) for ch in span.get("chars", ()))
+        if span.get("flags", 0) & 1:
+            sup.append((pos, pos + n))
+        pos += n
+    words = list(_WORD.finditer(_line_string(line)))
+    if len(words) != count:  # a word made only of soft hyphens was dropped: leave the line alone
+        return None
+    out = {i for i, m in enumerate(words) if any(a <= m.start() and m.end() <= b for a, b in sup)}
+    return out or None
+
+
 def _split_box(bbox, n: int, d: tuple[float, float]) -> list[tuple]:
     """Cut a (display) box into n equal pieces along the writing direction d."""
     x0, y0, x1, y1 = bbox
@@ -438,6 +463,14 @@ def _text_flags(m) -> int:
     # word breaks are explicit; text outside the page is clipped; images are left out
     # (faster); characters with no known Unicode value become U+FFFD
     return m.TEXT_PRESERVE_LIGATURES | m.TEXT_PRESERVE_WHITESPACE | m.TEXT_MEDIABOX_CLIP
+
+
+def _add_superscripts(pt: PdfPageText, pos: int, words: list, sup: set[int]) -> None:
+    """Record the page-text spans of the superscript words of a line that starts at ``pos``."""
+    for i, (word, _) in enumerate(words):
+        if i in sup:
+            pt.superscripts.append((pos, pos + len(word)))
+        pos += len(word) + len(WORD_SEPARATOR)
 
 
 def build_page_text(page, geometry: bool = True) -> PdfPageText:
@@ -474,6 +507,9 @@ def build_page_text(page, geometry: bool = True) -> PdfPageText:
             if li:
                 parts.append(LINE_SEPARATOR)
                 pos += len(LINE_SEPARATOR)
+            sup = _superscript_words(line, len(words))
+            if sup is not None:
+                _add_superscripts(pt, pos, words, sup)
             if not geometry:
                 t = WORD_SEPARATOR.join([w for w, _ in words])
                 parts.append(t)
@@ -656,7 +692,8 @@ class PdfSource:
                 parts.append(PAGE_SEPARATOR)
                 pos += len(PAGE_SEPARATOR)
             parts.append(pt.text)
-            pages.append(PageInfo(n, pos, pos + len(pt.text), pt.width, pt.height, pt.has_text))
+            sup = tuple((pos + a, pos + b) for a, b in pt.superscripts)
+            pages.append(PageInfo(n, pos, pos + len(pt.text), pt.width, pt.height, pt.has_text, sup))
             pos += len(pt.text)
             if progress is not None:
                 progress(n + 1, total)

@@ -563,6 +563,7 @@ class AnnotationStore:
                     "width": p.width,
                     "height": p.height,
                     "has_text": p.has_text,
+                    **({"superscripts": [list(r) for r in p.superscripts]} if getattr(p, "superscripts", ()) else {}),
                 }
                 for p in doc.pages
             ]

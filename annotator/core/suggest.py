@@ -108,6 +108,16 @@ def _chunks(text: str, pages: list | None) -> list[tuple[int, int]]:
     return spans or [(0, 0)]
 
 
+def _without_superscripts(found: list, page) -> list:
+    """Drop the figures that are wholly a superscript word of the page: footnote markers ("flight control
+    system ² generated"), which the PDF marks as superscript (``PageInfo.superscripts``)."""
+    sup = page.get("superscripts") if isinstance(page, dict) else getattr(page, "superscripts", None)
+    if not sup or not found:
+        return found
+    inside = {(a, b) for a, b in sup}
+    return [f for f in found if (f[0], f[1]) not in inside]
+
+
 _GC_LOCK = threading.Lock()
 _GC_STATE = {"passes": 0, "enabled": False}
 
@@ -194,6 +204,8 @@ def _suggest(text, pages, progress, cancel, speakers, parallel) -> list[Suggesti
                 found = [(f.start + cs, f.end + cs, f.text, f.parsed) for f in detect_figures(text[cs:ce])]
             else:
                 found = [(r[0] + cs, r[1] + cs, text[r[0] + cs:r[1] + cs], ParsedFigure(*r[2:])) for r in rows]
+            if pages:
+                found = _without_superscripts(found, pages[i])
             spans = [(f[0], f[1]) for f in found]
             # attribution reads the whole text (one reading, reused across chunks), so a speaker named
             # on an earlier page, "he said" or a continuing quotation still resolve
