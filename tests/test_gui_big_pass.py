@@ -277,3 +277,43 @@ def test_a_slow_full_collection_freezes_what_survived_it(monkeypatch):
     finally:
         gc.callbacks.remove(heap._after_collection)
         gc.unfreeze()
+
+
+def test_no_collection_runs_on_the_worker_while_find_figures_works(make_window, qtbot, long_pdf, monkeypatch):
+    # a collection on the worker thread holds the GIL: over a 1000-page pass's objects that froze the
+    # window for 0.2-0.3 s. The job keeps the collector off from the pass to the records sorted out,
+    # then freezes what is still alive, and switches the collector back on.
+    import gc
+
+    from annotator.qt import heap
+
+    w = make_window()
+    open_and_wait(qtbot, w, long_pdf)
+    workers, on_worker = set(), []
+    run = suggestions._Thread.run
+
+    def run_noting_the_thread(self):
+        workers.add(threading.get_ident())
+        run(self)
+
+    monkeypatch.setattr(suggestions._Thread, "run", run_noting_the_thread)
+
+    def seen(phase, info):
+        if phase == "start" and threading.get_ident() in workers:
+            on_worker.append(info["generation"])
+
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50, 2, 2)  # collections would fall due many times during the pass
+    gc.callbacks.append(seen)
+    try:
+        frozen = gc.get_freeze_count()
+        _pass(qtbot, w)
+        assert len(workers) == 1 and on_worker == []
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen + 1000  # the pass's records, frozen rather than walked
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*thresholds)
+        if heap._after_collection in gc.callbacks:
+            gc.callbacks.remove(heap._after_collection)
+        gc.unfreeze()
