@@ -674,33 +674,37 @@ class AnnotationStore:
 
         t = now()
         author = self.author
-        by_table: dict[type, list[Record]] = {}
         done = list(records)
-        # the revisions: random (version 4) UUIDs like new_id(), from one read of random bytes
-        hexes = os.urandom(16 * len(done)).hex()
-        for k, rec in enumerate(done):
+        revs = _uuid4s(len(done))  # random (version 4) UUIDs like new_id(), from one read of random bytes
+        by_table: dict[type, list[Record]] = {}
+        for rec, rev in zip(done, revs):
             rec.author = rec.author or author
             rec.created = rec.created or t
             rec.updated = t
-            x = hexes[32 * k : 32 * k + 32]
-            rec.rev = f"{x[:8]}-{x[8:12]}-4{x[13:16]}-{'89ab'[int(x[16], 16) & 3]}{x[17:20]}-{x[20:]}"
+            rec.rev = rev
             rec.prev_revs = []
-            by_table.setdefault(type(rec), []).append(rec)
+            recs = by_table.get(type(rec))
+            if recs is None:
+                recs = by_table[type(rec)] = []
+            recs.append(rec)
         with self.transaction():
             for cls, recs in by_table.items():
                 names = cls.field_names()
                 cols = ", ".join(f'"{c}"' for c in names)
                 marks = ", ".join("?" for _ in names)
-                json_fields = [i for i, n in enumerate(names) if n in cls.JSON_FIELDS]
+                # prev_revs is the empty list set above: stored as "[]" without a json.dumps per record
+                json_fields = [i for i, n in enumerate(names) if n in cls.JSON_FIELDS and n != "prev_revs"]
                 bool_fields = [i for i, n in enumerate(names) if n in cls.BOOL_FIELDS]
+                prev_revs = names.index("prev_revs")
                 values = operator.attrgetter(*names)
                 rows = []
-                for rec in recs:
-                    row = list(values(rec)) if len(names) > 1 else [values(rec)]
+                dumps = json.dumps
+                for row in map(list, map(values, recs)):
+                    row[prev_revs] = "[]"
                     for i in json_fields:
                         v = row[i]
                         if v is not None:
-                            row[i] = "[]" if type(v) is list and not v else json.dumps(v, ensure_ascii=False)
+                            row[i] = "[]" if type(v) is list and not v else dumps(v, ensure_ascii=False)
                     for i in bool_fields:
                         row[i] = int(bool(row[i]))
                     rows.append(row)

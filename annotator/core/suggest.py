@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from annotator.core.anchors import quote_selector
+from annotator.core.anchors import CONTEXT
 from annotator.core.attribution import SpeakerCandidate, attribute, install, match_speaker, release
 from annotator.core.errors import Cancelled
 from annotator.core.figures import FigureSuggestion, ParsedFigure, detect_figures
@@ -288,7 +288,9 @@ class _Ids:
 def _store(store, document_id, suggestions, accept, quads_for) -> StoreReport:
     new_id = _Ids()
     text = store.document_text(document_id)
+    size = len(text)
     info = store.document(document_id)
+    page_of = info.page_of if info.pages else None
     status = "confirmed" if accept else "suggested"
     report = StoreReport()
     existing = store.records(Figure, "document_id = ?", [document_id], include_deleted=False)
@@ -297,45 +299,56 @@ def _store(store, document_id, suggestions, accept, quads_for) -> StoreReport:
     known = [(sp.id, sp.name, list(sp.aliases)) for sp in store.speakers()]
     by_key: dict[str, str] = {}
     new_records: list = []
+    add, figure_ids = new_records.append, report.figure_ids
+
+    def quote(start: int, end: int) -> tuple[str, str, str]:
+        """The quote selector of [start, end) (exact, prefix, suffix), as ``anchors.quote_selector``."""
+        if not (0 <= start <= end <= size):
+            raise ValueError(f"span {start}..{end} outside a text of {size} characters")
+        return text[start:end], text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]
+
     for sug in suggestions:
-        if _overlaps(taken, sug.start, sug.end):
-            if _overlaps(rejected, sug.start, sug.end):
+        start, end = sug.start, sug.end
+        if taken and _overlaps(taken, start, end):
+            if _overlaps(rejected, start, end):
                 report.skipped_rejected += 1
             else:
                 report.skipped_existing += 1
             continue
-        q = quote_selector(text, sug.start, sug.end)
+        exact, prefix, suffix = quote(start, end)
         page, quads = sug.page, None
         if quads_for is not None:
-            page, quads = quads_for(sug.start, sug.end)
-        elif page is None and info.pages:
-            page = info.page_of(sug.start)
+            page, quads = quads_for(start, end)
+        elif page is None and page_of is not None:
+            page = page_of(start)
         p = sug.parsed
-        fig = Figure(
-            id=new_id(), document_id=document_id, start=sug.start, end=sug.end, exact=q.exact, prefix=q.prefix,
-            suffix=q.suffix, page=page, quads=quads, value=p.value, low=p.low, high=p.high, unit=p.unit,
+        fig_id = new_id()
+        add(Figure(
+            id=fig_id, document_id=document_id, start=start, end=end, exact=exact, prefix=prefix,
+            suffix=suffix, page=page, quads=quads, value=p.value, low=p.low, high=p.high, unit=p.unit,
             qualifier=p.qualifier, counted=p.counted, rate=p.rate, status=status,
-        )
-        new_records.append(fig)
-        bisect.insort(taken, (sug.start, sug.end))
-        report.figures += 1
-        report.figure_ids.append(fig.id)
+        ))
+        if not taken or taken[-1] <= (start, end):
+            taken.append((start, end))  # suggestions come in text order: no insertion in the middle
+        else:
+            bisect.insort(taken, (start, end))
+        figure_ids.append(fig_id)
         for cand in sug.speakers:
             speaker_id = _speaker_for(cand, known, by_key, report, new_records, new_id)
-            ev = {}
-            if cand.evidence_start is not None and cand.evidence_end is not None:
-                eq = quote_selector(text, cand.evidence_start, cand.evidence_end)
-                ev = {
-                    "evidence_start": cand.evidence_start,
-                    "evidence_end": cand.evidence_end,
-                    "evidence_exact": eq.exact,
-                    "evidence_prefix": eq.prefix,
-                    "evidence_suffix": eq.suffix,
-                    "evidence_page": info.page_of(cand.evidence_start) if info.pages else None,
-                }
-            new_records.append(Attribution(id=new_id(), figure_id=fig.id, speaker_id=speaker_id, role=cand.role,
-                                           status=status, **ev))
-            report.attributions += 1
+            ev_start, ev_end = cand.evidence_start, cand.evidence_end
+            if ev_start is not None and ev_end is not None:
+                ev_exact, ev_prefix, ev_suffix = quote(ev_start, ev_end)
+                ev_page = page_of(ev_start) if page_of is not None else None
+            else:  # the record's defaults
+                ev_start = ev_end = ev_page = None
+                ev_exact = ev_prefix = ev_suffix = ""
+            add(Attribution(
+                id=new_id(), figure_id=fig_id, speaker_id=speaker_id, role=cand.role, status=status,
+                evidence_start=ev_start, evidence_end=ev_end, evidence_exact=ev_exact, evidence_prefix=ev_prefix,
+                evidence_suffix=ev_suffix, evidence_page=ev_page,
+            ))
+        report.attributions += len(sug.speakers)
+    report.figures = len(figure_ids)
     if new_records:
         store.add_many(new_records)
     return report
