@@ -482,6 +482,7 @@ def build_page_text(page, geometry: bool = True) -> PdfPageText:
     rect = page.rect
     rot = page.rotation_matrix
     mat = (rot.a, rot.b, rot.c, rot.d, rot.e, rot.f)
+    upright = mat == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)  # an unrotated page: display = unrotated coordinates
     pt = PdfPageText(page.number, rect.width, rect.height, page.rotation)
     tp = page.get_textpage(flags=_text_flags(m))
     # "dict" is three times faster than "rawdict" (no per-character data): enough for the text
@@ -528,7 +529,12 @@ def build_page_text(page, geometry: bool = True) -> PdfPageText:
                 wx1 = wy1 = -math.inf
                 k = pos
                 for bbox, count in boxes:
-                    box = _rect_to_display(mat, bbox)
+                    if upright:  # what _rect_to_display gives for the identity matrix, without its 8 products
+                        x0, y0, x1, y1 = bbox
+                        x0, y0, x1, y1 = x0 + 0.0, y0 + 0.0, x1 + 0.0, y1 + 0.0
+                        box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+                    else:
+                        box = _rect_to_display(mat, bbox)
                     # an expanded ligature: its letters share the glyph's box
                     for sub in _split_box(box, count, d) if count > 1 else (box,):
                         pt.char_offsets.append(k)
