@@ -74,8 +74,8 @@ def test_accept_all_from_a_speaker_is_one_step_and_one_event_per_table(win, qtbo
     win.actions.accept_speaker_suggestions.trigger()
     assert win.undo_stack.count() == steps + 1
     assert events == [("figures", "reload"), ("attributions", "reload")]
-    assert win.current_figure_id in others  # moved on to a suggestion left
     qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)
+    assert win.current_figure_id in others  # moved on to a suggestion left, once the views show the change
     assert reloads == []  # brought up to date from the events, not read again
     for fid in mine:
         f = win.store.get(Figure, fid)
@@ -191,6 +191,7 @@ def test_accept_all_written_off_the_ui_thread_matches_the_file(win, qtbot, monke
     win.actions.accept_speaker_suggestions.trigger()
     assert threads and all(t != threading.get_ident() for t in threads)
     assert events == [("figures", "reload"), ("attributions", "reload")]  # announced on the window's store
+    qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)  # the views, over a few turns
     assert win.current_figure_id in others
     qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)
     assert all(_status_in_list(win, fid) == "confirmed" for fid in mine)

@@ -348,6 +348,7 @@ def test_speakers_list_counts_suggested_figures_apart_and_moves_them_when_accept
     f = figure_with(win, "at least 30,000")
     win.go_to_figure(f.id)
     win.actions.accept_speaker_suggestions.trigger()
+    qtbot.waitUntil(lambda: not win.events.pending(), timeout=2000)  # the views, over a few turns
     mek = label("People’s Mojahedin of Iran")
     assert f"{suggested} figures" in mek and "suggested" not in mek
     win.undo()  # one bulk event per table, applied on the next event-loop turn

@@ -19,6 +19,7 @@ tests, scripts), the window is complete when the constructor returns.
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -1070,7 +1071,12 @@ class MainWindow(QMainWindow):
 
     def _document_changed(self, change: Change) -> None:
         self.figures.on_change(change)
-        self.highlights.on_change(change)
+        if self.events is not None and not change.removed and not change.removed_attributions:
+            # figures added or changed, announced in a turn of a spread-out flush: the highlights in the next
+            # turn (until then the text draws what it drew: nothing the state lacks)
+            self.events.then("highlights", functools.partial(self.highlights.on_change, change))
+        else:
+            self.highlights.on_change(change)
         if self.current_figure_id in change.removed:
             self._reset_current_figure()
             self.editor.show_figure(None)

@@ -9,6 +9,7 @@ touch a view.
 from __future__ import annotations
 
 import bisect
+import functools
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, \
@@ -16,6 +17,7 @@ from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex,
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from annotator.core.model import Speaker
+from annotator.core.store import Updated
 from annotator.qt.highlights import VERDICT_INK, verdict_color
 from annotator.qt.state import Change, DocumentState
 
@@ -53,7 +55,14 @@ class StoreEvents(QObject):
 
     "reload" events (``store.add_many``, ``store.notify``: many records at once) are coalesced:
     every reload of one event-loop turn costs one state reload and one view reset, done on a
-    zero-timer, or at once when the state is read, or when another change comes first."""
+    zero-timer, or at once when the state is read, or when another change comes first.
+
+    On the zero-timer, a flush that only adds or changes records (a Find figures pass landing, its
+    redo, accept all from a speaker) is spread over several event-loop turns (:attr:`staged`): the
+    state first, then one ``recordChanged`` per table a turn, then ``documentChanged``. The views lag
+    the state by a turn or two but never show what the state lacks. A flush that takes figures away
+    (an undo of a pass, reject all) announces ``documentChanged`` in the state's own turn. Any other
+    change, :meth:`flush` or :meth:`set_document` first finishes the waiting steps at once."""
 
     recordChanged = Signal(str, str, object)  # table, op, record
     documentChanged = Signal(object)  # Change for the current document
@@ -76,6 +85,15 @@ class StoreEvents(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._next_turn)
         self._count = 0  # events heard this event-loop turn
+        #: the rest of a flush spread over event-loop turns: one callable a turn (:meth:`_step`)
+        self._steps: list = []
+        #: the turns the last spread-out flush took (for tests: how the work was split)
+        self.staged: list[str] = []
+        self._stepping = False  # a step of a spread-out flush is running (:meth:`then`)
+        self._step_timer = QTimer(self)
+        self._step_timer.setSingleShot(True)
+        self._step_timer.setInterval(0)
+        self._step_timer.timeout.connect(self._step)
         store.subscribe(self._on_store)
 
     @property
@@ -95,38 +113,107 @@ class StoreEvents(QObject):
 
     def detach(self) -> None:
         self._timer.stop()
+        self._step_timer.stop()
         self._reloads.clear()
+        self._steps.clear()
         self.store.unsubscribe(self._on_store)
 
     def _next_turn(self) -> None:
         self._count = 0
-        self.flush()
+        self._flush(staged=True)
 
     def pending(self) -> bool:
-        """Whether reloads wait for the next flush."""
-        return bool(self._reloads)
+        """Whether reloads wait for the next flush, or the views for the rest of one (:meth:`when_done`)."""
+        return bool(self._reloads or self._steps)
+
+    def when_done(self, fn) -> None:
+        """Call ``fn`` (no arguments) in a turn of its own once the waiting reloads and steps are done (at
+        once, within :meth:`flush`, when something forces them)."""
+        self._steps.append(("after", fn))
+        if not self._reloads:
+            self._step_timer.start()
+
+    def _step(self) -> None:
+        """One step of a spread-out flush; the next one in the next event-loop turn."""
+        if self._reloads:
+            return  # a flush comes first (its timer is running); it starts the steps again
+        if self._steps:
+            _name, fn = self._steps.pop(0)
+            self._stepping = True
+            try:
+                fn()
+            finally:
+                self._stepping = False
+        if self._steps:
+            self._step_timer.start()
+
+    def _run_steps(self) -> None:
+        self._step_timer.stop()
+        while self._steps:
+            _name, fn = self._steps.pop(0)
+            fn()
 
     def flush(self) -> None:
-        """Apply the waiting reloads now: one state reload, one ``recordChanged`` per table, one reset."""
+        """Apply the waiting reloads and steps now: one state reload, one ``recordChanged`` per table, one reset."""
+        self._flush(staged=False)
+
+    def _flush(self, staged: bool) -> None:
         self._timer.stop()
-        if not self._reloads or self._flushing:
+        if self._flushing:
+            return
+        if not self._reloads:
+            if not staged:
+                self._run_steps()
+            elif self._steps:
+                self._step_timer.start()
             return
         self._count = 0  # the burst is dealt with: the next edit is announced at once again
+        waiting, self._steps = self._steps, []  # steps of a previous flush, and calls waiting for this one
+        finish = [st for st in waiting if st[0] != "after"]
+        after = [st for st in waiting if st[0] == "after"]
+        for _name, fn in finish:  # an earlier flush's announcements come before this one's
+            fn()
         self._flushing = True
         try:
             reloads, self._reloads = self._reloads, {}
             change = None
             if self._state is not None:
                 change = self._apply_reloads(reloads)
-            for i, (table, payload) in enumerate(reloads.items()):
-                self.batch_rest = i > 0
-                self.recordChanged.emit(table, "reload", payload)
-            self.batch_rest = False
-            if change is not None:
+            takes_away = change is not None and bool(change.removed or change.removed_attributions) or \
+                any(not isinstance(p, (list, Updated)) for p in reloads.values())
+            steps: list = []
+            if change is not None and takes_away:
+                # the views must not show what the state no longer has: redrawn in the state's turn
                 self.documentChanged.emit(change)
+                change = None
+            for i, (table, payload) in enumerate(reloads.items()):
+                steps.append((f"record {table}", functools.partial(self._announce, table, payload, i > 0)))
+            if change is not None:
+                steps.append(("document", functools.partial(self.documentChanged.emit, change)))
+        finally:
+            self._flushing = False
+        self._steps = steps + after
+        self.staged = ["state" + (" + document" if takes_away else "")] + [name for name, _fn in self._steps]
+        if staged:
+            self._step_timer.start()
+        else:
+            self._run_steps()
+
+    def then(self, name: str, fn) -> None:
+        """From a listener: call ``fn`` in the next event-loop turn when this announcement is one step of a
+        spread-out flush (before the steps left), else at once."""
+        if self._stepping:
+            self._steps.insert(0, (name, fn))
+            self.staged.append(name)
+        else:
+            fn()
+
+    def _announce(self, table: str, payload, rest: bool) -> None:
+        self.batch_rest = rest
+        try:
+            self.recordChanged.emit(table, "reload", payload)
         finally:
             self.batch_rest = False
-            self._flushing = False
 
     def _apply_reloads(self, reloads: dict[str, object]) -> Change:
         """New records only (``store.add_many`` payloads): added to the state as they are; anything
@@ -178,7 +265,7 @@ class StoreEvents(QObject):
             return
         if not self._timer.isActive():
             self._timer.start()  # the count starts again next turn
-        if self._reloads:
+        if self._reloads or self._steps:
             self.flush()
         change = self._state.apply(table, op, rec) if self._state is not None else None
         self.recordChanged.emit(table, op, rec)
@@ -485,6 +572,10 @@ class FigureFilterProxy(QSortFilterProxyModel):
         return True
 
 
+#: SQLite's NOCASE collation: ASCII capitals as small letters, nothing else folded
+_NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 class SpeakersModel(QAbstractListModel):
     """The live speakers of the file (merged and deleted ones hidden), by name."""
 
@@ -552,13 +643,18 @@ class SpeakersModel(QAbstractListModel):
             if table == "attributions":
                 self._recount(rec.ids)
             return
-        if op == "reload" and isinstance(rec, list) and table in ("attributions", "speakers"):
-            # new records only (store.add_many, e.g. a Find figures pass): counted from them, the few
-            # speakers read again, not every attribution of the file
+        if op == "reload" and isinstance(rec, list) and table == "attributions":
+            # new attributions only (store.add_many, e.g. a Find figures pass): counted from them, not by
+            # reading every attribution of the file; the list of speakers is the same
+            self._count(rec)
+            if self._speakers:
+                self.dataChanged.emit(self.index(0), self.index(len(self._speakers) - 1))
+            return
+        if op == "reload" and isinstance(rec, list) and table == "speakers":
+            # new speakers only (a Find figures pass, its redo): put in their places by name, not every
+            # speaker read again
             self.beginResetModel()
-            self._speakers = self.store.speakers()
-            if table == "attributions":
-                self._count(rec)
+            self._speakers = self.merged_with(rec)
             self.endResetModel()
             return
         if table == "attributions" and op in ("update",):
@@ -566,6 +662,20 @@ class SpeakersModel(QAbstractListModel):
             self._counts_refresh()
             return
         self.reset(self.store)
+
+    def merged_with(self, new: list[Speaker]) -> list[Speaker]:
+        """The list with new speakers (records just added) in their places, in the store's order
+        (``store.speakers()``: by name, ASCII letters without case, as SQLite's NOCASE; equal names
+        in the order they were added)."""
+        have = {s.id for s in self._speakers}
+        add = [s for s in new if not s.deleted and not s.merged_into and s.id not in have]
+        if not add:
+            return list(self._speakers)
+        return sorted([*self._speakers, *add], key=lambda s: s.name.translate(_NOCASE))
+
+    def speakers(self) -> list[Speaker]:
+        """The speakers listed (``store.speakers()`` as the events left it)."""
+        return list(self._speakers)
 
     def _recount(self, attribution_ids) -> None:
         """The counts of confirmed and of suggested figures of the speakers of these attributions, in one query."""

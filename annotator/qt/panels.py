@@ -652,7 +652,12 @@ class FiguresPanel(QWidget):
             self.speaker_filter.clear()
             self.speaker_filter.addItem("All speakers", None)
             if store is not None:
-                for sp in store.speakers():
+                # the Speakers panel's list, kept by the store's events (not every speaker read again)
+                listed = getattr(self.ctl, "speakers", None)
+                model = getattr(listed, "model", None)
+                speakers = model.speakers() if isinstance(model, SpeakersModel) and model.store is store \
+                    else store.speakers()
+                for sp in speakers:
                     self.speaker_filter.addItem(sp.name, sp.id)
             i = self.speaker_filter.findData(cur_sp) if cur_sp else 0
             self.speaker_filter.setCurrentIndex(max(0, i))

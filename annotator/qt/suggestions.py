@@ -434,11 +434,13 @@ class SuggestionsController(QObject):
         w.statusBar().clearMessage()
         self._update_enabled()
         report = None
+        landed = False  # stored: passFinished comes once the views show the pass (``_landed``)
         try:
             if job.stored and w.store is not job.store:
                 w.status("The figures found were saved in the annotation file that was closed meanwhile.")
             elif job.stored:
                 report = self.store_pass(job.doc_id, job.suggestions or [], job)
+                landed = report is not None
             elif job.cancelled:
                 w.status("Finding figures was cancelled: nothing was changed.")
             elif isinstance(job.error, UserError):
@@ -451,14 +453,22 @@ class SuggestionsController(QObject):
                 w.status("The annotation file was closed before the figures were found: nothing was changed.")
             else:
                 report = self.store_pass(job.doc_id, job.suggestions or [])
+                landed = report is not None
         finally:
             self.last_report = report
-            self.passFinished.emit(report)
-            if self._pending:
-                QTimer.singleShot(0, self._next_pending)
+            if not landed:
+                self._pass_finished(report)
+
+    def _pass_finished(self, report) -> None:
+        self.passFinished.emit(report)
+        if self._pending:
+            QTimer.singleShot(0, self._next_pending)
 
     def store_pass(self, doc_id: str, suggestions: list, job: FindJob | None = None):
-        """Write a pass's suggestions (one undo step), go to the first, offer alias proposals.
+        """Write a pass's suggestions (one undo step); once the views show them (the window's store events
+        spread that over a few event-loop turns), go to the first, offer alias proposals and emit
+        ``passFinished`` (:meth:`_landed`). Returns the report (None when nothing could be saved:
+        ``passFinished`` is then the caller's).
 
         When the worker has written them already (``job.stored``), the window's connection only
         announces the new records (one reload) and the undo step is made from the ids it added."""
@@ -482,23 +492,42 @@ class SuggestionsController(QObject):
         report = cmd.result
         if cmd.added:
             w.undo_stack.push(cmd)
-        skipped = report.skipped_existing + report.skipped_rejected
-        extra = f" ({skipped} already marked or rejected)" if skipped else ""
-        if report.figures:
-            w.status(f"{report.figures} figure{'s' if report.figures != 1 else ''} suggested{extra}: "
-                     f"Y accepts, X rejects, N goes to the next.", 12000)
-            if doc_id == w.doc_id:
-                new_ids = set(report.figure_ids)
-                first = next((i for i in self.suggested_ids() if i in new_ids), None)
-                if first is not None:
-                    w.go_to_figure(first)
+        events = w.events
+        if events is not None:
+            # not in this turn: reading the window's state here would redraw every view at once
+            events.when_done(lambda: self._landed(doc_id, report, store))
         else:
-            w.status(f"No new figures found{extra}.", 8000)
-        if report.alias_proposals:
-            chosen = ask_alias_proposals(w, list(report.alias_proposals))
-            if chosen:
-                apply_alias_proposals(w, chosen)
+            self._landed(doc_id, report, store)
         return report
+
+    def _landed(self, doc_id: str, report, store) -> None:
+        """The views show the pass: say so, go to its first suggestion, offer alias proposals."""
+        w = self.window
+        try:
+            if w.store is not store:
+                return
+            skipped = report.skipped_existing + report.skipped_rejected
+            extra = f" ({skipped} already marked or rejected)" if skipped else ""
+            if report.figures:
+                w.status(f"{report.figures} figure{'s' if report.figures != 1 else ''} suggested{extra}: "
+                         f"Y accepts, X rejects, N goes to the next.", 12000)
+                st = w.state
+                if doc_id == w.doc_id and st is not None:
+                    new_ids = set(report.figure_ids)
+                    figs = st.figures
+                    # walking the text order up to the first one (not listing every suggestion first)
+                    first = next((i for _s, _e, i in st.ordered() if i in new_ids and figs[i].status == "suggested"),
+                                 None)
+                    if first is not None:
+                        w.go_to_figure(first)
+            else:
+                w.status(f"No new figures found{extra}.", 8000)
+            if report.alias_proposals:
+                chosen = ask_alias_proposals(w, list(report.alias_proposals))
+                if chosen:
+                    apply_alias_proposals(w, chosen)
+        finally:
+            self._pass_finished(report)
 
     # -- reviewing -----------------------------------------------------------------------
 
@@ -645,9 +674,17 @@ class SuggestionsController(QObject):
         if not run_command(w, UndoMany(store, lambda s: bulk(s, ids), f"{verb} {what} from {_short(name)}",
                                           size=2 * n)):
             return 0
-        if nxt is not None:
-            w.go_to_figure(nxt)
-        w.status(f"{'Accepted' if accept else 'Rejected'} {what} from {name}.")
+        message = f"{'Accepted' if accept else 'Rejected'} {what} from {name}."
+
+        def then() -> None:
+            if nxt is not None and w.store is store and w.state is not None and nxt in w.state.figures:
+                w.go_to_figure(nxt)
+            w.status(message)
+
+        if w.events is not None:
+            w.events.when_done(then)  # not now: reading the state here would redraw every view in this turn
+        else:
+            then()
         return n
 
 
