@@ -317,3 +317,72 @@ def test_no_collection_runs_on_the_worker_while_find_figures_works(make_window, 
         if heap._after_collection in gc.callbacks:
             gc.callbacks.remove(heap._after_collection)
         gc.unfreeze()
+
+
+def test_a_landing_pass_is_spread_over_turns_with_views_that_never_show_what_the_state_lacks(make_window, qtbot,
+                                                                                              long_pdf, monkeypatch):
+    w = make_window()
+    open_and_wait(qtbot, w, long_pdf, timeout=30000)
+    ui = threading.get_ident()
+    speaker_reads: list[int] = []
+    real = AnnotationStore.speakers
+    monkeypatch.setattr(AnnotationStore, "speakers",
+                        lambda self, *a, **k: speaker_reads.append(threading.get_ident()) or real(self, *a, **k))
+    ticks: list[tuple[int, int, int]] = []  # per turn: figures in the state, rows in the list, highlights drawn
+    problems: list[str] = []
+
+    def tick():
+        st = w.events._state  # not w.state: that would finish the waiting work at once
+        model = w.figures.model
+        ids = set(model._ids)
+        if not ids <= set(st.figures):
+            problems.append("the figures list shows rows the state lacks")
+        keys = [k for k in w.highlights.highlights.keys() if k.startswith("f:")] \
+            if hasattr(w.highlights.highlights, "keys") else []
+        if any(k[2:] not in st.figures for k in keys):
+            problems.append("a highlight of a figure the state lacks")
+        ticks.append((len(st.figures), len(ids), w.current_figure_id is not None))
+
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(tick)
+    timer.start()
+    report = _pass(qtbot, w)
+    timer.stop()
+    assert problems == []
+    # the first suggestion is shown (and passFinished emitted) once every view shows the pass
+    assert w.current_figure_id in set(report.figure_ids)
+    assert w.figures.model.rowCount() == len(w.state.figures) and not w.events.pending()
+    # the state took the pass in one turn, the list later, the first suggestion later still
+    staged = w.events.staged
+    assert staged[0] == "state" and "document" in staged and "highlights" in staged
+    assert staged.index("record speakers") < staged.index("document") < staged.index("highlights")
+    n = len(w.state.figures)
+    landed = [i for i, (fs, _rows, _cur) in enumerate(ticks) if fs == n]
+    listed = [i for i, (_fs, rows, _cur) in enumerate(ticks) if rows == n]
+    assert landed and listed and listed[0] - landed[0] >= 2  # turns between the state and the list
+    # the new speakers came with the pass's records: no speaker read on the UI thread
+    assert ui not in speaker_reads
+    names = [w.speakers.model.speaker(r).name for r in range(w.speakers.model.rowCount())]
+    assert [s.id for s in real(w.store)] == [w.speakers.model.speaker(r).id for r in range(len(names))]
+
+
+def test_provenance_refreshes_in_a_worker_while_on_screen(make_window, qtbot, long_pdf, monkeypatch):
+    from annotator.core import provenance
+    from annotator.qt import provenance_view
+
+    w = make_window()
+    open_and_wait(qtbot, w, long_pdf, timeout=30000)
+    pv = provenance_view.controller(w)
+    if str(w.store.path) == ":memory:":
+        pytest.skip("an in-memory file has no second connection")
+    w.actions.show_provenance.setChecked(False)
+    w.actions.show_provenance.setChecked(True)
+    qtbot.waitUntil(lambda: pv.dock.isVisible(), timeout=5000)
+    threads: list[int] = []
+    real = provenance.claims
+    monkeypatch.setattr(provenance, "claims", lambda *a, **k: threads.append(threading.get_ident()) or real(*a, **k))
+    with qtbot.waitSignal(pv.refreshed, timeout=20000):
+        _pass(qtbot, w)
+    assert threads and threading.get_ident() not in threads
+    assert pv.claims == real(w.store, across_documents=pv.panel.across.isChecked())

@@ -5,12 +5,14 @@ the same value and unit, within their written precision), each with its appearan
 first: date, document, speakers with their roles, the words used. The selected claim's
 timeline (:func:`~annotator.core.provenance.timeline_svg`) is drawn beside the list with
 QSvgWidget. Selecting an appearance shows its document and makes the figure current.
-The list is recomputed after store changes while the dock is on screen.
+The list is recomputed after store changes while the dock is on screen, in a worker thread on a
+connection of its own (a 1000-page pass's figures took 100-150 ms to read and group on the UI
+thread); :meth:`ProvenanceController.refresh` (shown on request) still computes at once.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, \
     QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
@@ -180,6 +182,27 @@ class ProvenancePanel(QWidget):
         self.svg.show()
 
 
+class _ClaimsThread(QThread):
+    """:func:`annotator.core.provenance.claims` over the file on a connection of the worker's own."""
+
+    def __init__(self, store, across: bool, statuses: tuple):
+        super().__init__()
+        self.store, self.across, self.statuses = store, across, statuses
+        self.claims: list | None = None  # None: not computed (an in-memory file, an error)
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        from annotator.core.provenance import claims
+        from annotator.qt.feature_base import worker_store
+
+        try:
+            with worker_store(self.store, readonly=True) as own:
+                if own is not None:
+                    self.claims = claims(own, across_documents=self.across, statuses=self.statuses)
+        except BaseException as exc:  # the UI thread computes them itself then
+            self.error = exc
+
+
 class ProvenanceController(QObject):
     refreshed = Signal()
 
@@ -193,6 +216,9 @@ class ProvenanceController(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self._maybe_refresh)
+        self._thread: _ClaimsThread | None = None
+        self._again = False  # the store changed while the worker computed: once more after it
+        window.installEventFilter(self)
         self.actions = ensure_actions(window, SPECS)
         self.panel = ProvenancePanel(self, window)
         dock = QDockWidget("Provenance", window)
@@ -236,15 +262,56 @@ class ProvenanceController(QObject):
         self._dirty = True
         self._timer.start()
 
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.window and event.type() == QEvent.Type.Close and self._thread is not None:
+            self._thread.wait()  # it reads the file: done before the window (and its store) goes
+        return False
+
+    def pending(self) -> bool:
+        """Whether claims are being computed in the worker."""
+        return self._thread is not None
+
     def _maybe_refresh(self) -> None:
-        if self.dock.isVisible():  # a tab behind another is not visible: refreshed when raised
+        if not self.dock.isVisible():  # a tab behind another is not visible: refreshed when raised
+            return
+        if self._thread is not None:
+            self._again = True
+            return
+        store = self.window.store
+        if store is None:
             self.refresh()
+            return
+        self._dirty = False
+        self._again = False
+        statuses = ("confirmed", "suggested") if self.panel.suggested.isChecked() else ("confirmed",)
+        th = self._thread = _ClaimsThread(store, self.panel.across.isChecked(), statuses)
+        th.finished.connect(lambda: self._computed(th, store))  # queued: on the UI thread
+        th.start()
+
+    def _computed(self, th: _ClaimsThread, store) -> None:
+        th.wait()
+        self._thread = None
+        th.deleteLater()
+        statuses = ("confirmed", "suggested") if self.panel.suggested.isChecked() else ("confirmed",)
+        if self._again or self.window.store is not store or (th.across, th.statuses) != \
+                (self.panel.across.isChecked(), statuses):
+            self.schedule()  # changed meanwhile: computed again
+            return
+        if th.claims is None:  # an in-memory file (no second connection) or a failure: here
+            self.refresh()
+            return
+        self.claims = th.claims
+        self.panel.fill(self.claims)
+        self.refreshed.emit()
 
     def refresh(self) -> None:
+        """Compute the claims now, on this thread, and show them."""
         from annotator.core.provenance import claims
 
         self._timer.stop()
         self._dirty = False
+        if self._thread is not None:
+            self._again = True  # the worker's result is older than this
         store = self.window.store
         statuses = ("confirmed", "suggested") if self.panel.suggested.isChecked() else ("confirmed",)
         self.claims = claims(store, across_documents=self.panel.across.isChecked(),
