@@ -284,7 +284,7 @@ class FiguresModel(QAbstractTableModel):
         self.state: DocumentState | None = None
         self.me = ""
         self._ids: list[str] = []
-        self._row: dict[str, int] = {}
+        self._row: dict[str, int] | None = {}  # figure id -> row; None: made when first read (:meth:`_rows`)
         self._cells: dict[str, tuple[tuple, tuple]] = {}  # figure id -> (display texts, sort keys)
         self.sort_column = self.WHERE  # the rows' order (set through the proxy's ``sort``)
         self.sort_order = Qt.SortOrder.AscendingOrder
@@ -337,7 +337,7 @@ class FiguresModel(QAbstractTableModel):
         self._ids = new
         self._reindex()
         self.changePersistentIndexList(
-            old, [self.index(self._row[fid], i.column()) if fid in self._row else QModelIndex()
+            old, [self.index(self._rows()[fid], i.column()) if fid in self._rows() else QModelIndex()
                   for i, fid in zip(old, fids)])
         self.layoutChanged.emit()
 
@@ -355,7 +355,12 @@ class FiguresModel(QAbstractTableModel):
         return bisect.bisect_right(keys, k)
 
     def _reindex(self) -> None:
-        self._row = {fid: i for i, fid in enumerate(self._ids)}
+        self._row = None  # made when first read: not in the turn of a reset of tens of thousands of rows
+
+    def _rows(self) -> dict[str, int]:
+        if self._row is None:
+            self._row = {fid: i for i, fid in enumerate(self._ids)}
+        return self._row
 
     def _row_cells(self, fid: str, f) -> tuple[tuple, tuple]:
         """(display texts, sort keys) of a figure's row, worked out once until it changes."""
@@ -382,14 +387,14 @@ class FiguresModel(QAbstractTableModel):
             return
         for fid in change.removed:
             self._cells.pop(fid, None)
-            row = self._row.get(fid)
+            row = self._rows().get(fid)
             if row is not None:
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._ids[row]
                 self._reindex()
                 self.endRemoveRows()
         for fid in change.added:
-            if fid in self._row:
+            if fid in self._rows():
                 continue
             row = self._insert_row(fid)
             self.beginInsertRows(QModelIndex(), row, row)
@@ -398,7 +403,7 @@ class FiguresModel(QAbstractTableModel):
             self.endInsertRows()
         for fid in change.updated:
             self._cells.pop(fid, None)
-            row = self._row.get(fid)
+            row = self._rows().get(fid)
             if row is not None:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
         if change.speakers:
@@ -413,7 +418,7 @@ class FiguresModel(QAbstractTableModel):
         """Whether a row whose record changed is still in order with the rows before and after it (when
         every changed row is, the whole list is: only a status changed, e.g. accept all from a speaker,
         costs no sort of tens of thousands of rows)."""
-        row = self._row.get(fid)
+        row = self._rows().get(fid)
         if row is None or self.state is None:
             return True
         col, ids, figs = self.sort_column, self._ids, self.state.figures
@@ -444,7 +449,7 @@ class FiguresModel(QAbstractTableModel):
         return self._ids[row]
 
     def row_of(self, figure_id: str) -> int | None:
-        return self._row.get(figure_id)
+        return self._rows().get(figure_id)
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)

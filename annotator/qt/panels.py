@@ -641,7 +641,11 @@ class FiguresPanel(QWidget):
     def on_change(self, change) -> None:
         self.model.on_change(change)
         if change.speakers or change.reset or change.added:
-            self.refill_filters()
+            events = getattr(self.ctl, "events", None)
+            if events is not None:  # in the next turn when this is a step of a spread-out flush
+                events.then("filters", self.refill_filters)
+            else:
+                self.refill_filters()
 
     def refill_filters(self) -> None:
         st = self.ctl.state
