@@ -76,17 +76,21 @@ def test_first_start_asks_the_name_once(monkeypatch, qapp):
     assert asked == [1] and settings.author() == "Zoë Ortega"
 
 
+def _mark_1500(w):
+    """Mark "1500" in the sample (the window's only figure) and return it."""
+    i = w.state.text.index("1500")
+    w.reader.select_span(i, i + 4)
+    w.actions.mark_figure.trigger()
+    [f] = w.state.figures.values()
+    return f
+
+
 def test_preferences_change_the_name_on_new_marks(win, qtbot, sample_path, monkeypatch, tmp_path):
     open_and_wait(qtbot, win, sample_path)
     monkeypatch.setattr(dialogs, "ask_preferences", lambda _p: {"author": "Reviewer", "library_dir": ""})
     win.actions.preferences.trigger()
     assert settings.author() == "Reviewer" and win.me == "Reviewer"
-    text = win.state.text
-    i = text.index("1500")
-    win.reader.select_span(i, i + 4)
-    win.actions.mark_figure.trigger()
-    [f] = win.state.figures.values()
-    assert f.author == "Reviewer"
+    assert _mark_1500(win).author == "Reviewer"
     assert "Reviewer" in win.author_label.text()
 
 
@@ -122,12 +126,7 @@ def test_first_start_asks_the_name_over_the_shown_window_before_opening(monkeypa
     # asked once, over the visible main window, before the sample was opened
     assert seen == [(w, True, None)]
     assert settings.author() == "Zoë Ortega" and w.me == "Zoë Ortega"
-    text = w.state.text
-    i = text.index("1500")
-    w.reader.select_span(i, i + 4)
-    w.actions.mark_figure.trigger()
-    [f] = w.state.figures.values()
-    assert f.author == "Zoë Ortega"
+    assert _mark_1500(w).author == "Zoë Ortega"
     w.close()
 
 
