@@ -175,17 +175,9 @@ def _stack(frame) -> tuple:
 
 
 def _sandbox(base: Path) -> None:
-    from PySide6.QtCore import QSettings, QStandardPaths
+    from annotator.qt.settings import use_folder
 
-    QStandardPaths.setTestModeEnabled(True)
-    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(base / "config"))
-        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(base / "system"))
-    s = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "annotator", "annotator")
-    s.clear()
-    s.setValue("author", "Benchmark")
-    s.setValue("library_dir", str(base / "library"))
-    s.sync()
+    use_folder(base, "Benchmark")
 
 
 def _wait(app, cond, timeout: float) -> None:

@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings, QStandardPaths  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 # (figure text, occurrence, [(speaker, kind, role, evidence text or None)], verdict, note)
@@ -44,16 +43,13 @@ SCRIPT = [
 
 def main(out: Path) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="annotator-shot-"))
-    QStandardPaths.setTestModeEnabled(True)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "config"))
     app = QApplication(sys.argv[:1])
     from annotator import SAMPLE_ARTICLE
     from annotator.core.model import Figure
     from annotator.qt import settings
     from annotator.qt.app import make_window
 
-    settings.set_author("Maryam")
-    settings.set_library_dir(tmp / "library")
+    settings.use_folder(tmp, "Maryam")
     win = make_window(deferred=True)  # as the app builds it: every feature installed, default dock layout
     win.resize(1440, 900)
     win.show()

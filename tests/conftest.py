@@ -48,19 +48,11 @@ def qt_settings_sandbox(request, tmp_path_factory):
     if not _uses_qt(request):
         yield None
         return
-    from PySide6.QtCore import QSettings, QStandardPaths
+    from annotator.qt.settings import settings, use_folder
 
     base = tmp_path_factory.mktemp("qt-settings")
-    QStandardPaths.setTestModeEnabled(True)
-    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
-        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(base / "config"))
-        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(base / "system"))
-    s = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "annotator", "annotator")
-    s.clear()
-    s.setValue("author", GUI_AUTHOR)
-    s.setValue("library_dir", str(base / "library"))
-    s.sync()
+    use_folder(base, GUI_AUTHOR)
     yield base
-    s = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "annotator", "annotator")
+    s = settings()
     s.clear()
     s.sync()

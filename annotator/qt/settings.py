@@ -1,7 +1,7 @@
 """The user's settings (QSettings, INI format): author name, library folder, recent files, window state.
 
-Every read goes through :func:`settings`, so tests can point the whole app at a
-temporary folder with ``QSettings.setPath`` and never touch the real settings.
+Every read goes through :func:`settings`, so tests, benchmarks and scripts can point the whole app
+at a temporary folder (:func:`use_folder`) and never touch the real settings.
 """
 
 from __future__ import annotations
@@ -19,6 +19,20 @@ MAX_RECENT = 10
 
 def settings() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, APP)
+
+
+def use_folder(base: Path, author: str) -> None:
+    """Keep every setting (and Qt's standard locations) under ``base``, starting empty but for the
+    user's name and a library folder ``base/library``: for tests, benchmarks and scripts."""
+    QStandardPaths.setTestModeEnabled(True)
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(base / "config"))
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(base / "system"))
+    s = settings()
+    s.clear()
+    s.setValue("author", author)
+    s.setValue("library_dir", str(base / "library"))
+    s.sync()
 
 
 def _str(key: str, default: str = "") -> str:
