@@ -212,14 +212,6 @@ class HighlightMap(Mapping):
     def __len__(self) -> int:
         return sum(1 for _ in self)
 
-    def keys_of(self, figure_id: str) -> set[str]:
-        """The keys a figure has now (its own and its attributions' evidence)."""
-        st = self.state
-        out = {"f:" + figure_id} if figure_id in st.figures else set()
-        if out:
-            out.update("e:" + a.id for a in st.attributions.get(figure_id, {}).values() if _has_evidence(a))
-        return out
-
     def forget(self, keys) -> None:
         """Drop the built highlights of ``keys`` (their figure or evidence changed)."""
         built = self._built
