@@ -289,17 +289,23 @@ def test_no_collection_runs_on_the_worker_while_find_figures_works(make_window, 
 
     w = make_window()
     open_and_wait(qtbot, w, long_pdf)
-    workers, on_worker = set(), []
+    workers, running, on_worker = set(), set(), []
     run = suggestions._Thread.run
 
     def run_noting_the_thread(self):
-        workers.add(threading.get_ident())
-        run(self)
+        # noted while it runs only: a thread started later may get the same ident
+        me = threading.get_ident()
+        workers.add(me)
+        running.add(me)
+        try:
+            run(self)
+        finally:
+            running.discard(me)
 
     monkeypatch.setattr(suggestions._Thread, "run", run_noting_the_thread)
 
     def seen(phase, info):
-        if phase == "start" and threading.get_ident() in workers:
+        if phase == "start" and threading.get_ident() in running:
             on_worker.append(info["generation"])
 
     thresholds = gc.get_threshold()
