@@ -172,3 +172,24 @@ def test_cancel_stops_a_helped_pass_and_its_helper(who, monkeypatch):
     with pytest.raises(Cancelled):
         suggest(who.text, _pages(who), cancel=cancel, parallel=True)
     assert started and started[0]._proc.poll() is not None  # the helper process has ended
+
+
+def test_the_helper_process_imports_only_what_it_uses():
+    """Its start-up is paid inside every long pass: the calling side's modules (subprocess,
+    tempfile, threading), pathlib, Qt, PyMuPDF and SQLite stay out of it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import annotator
+
+    root = str(Path(annotator.__file__).resolve().parent.parent)
+    code = ("import sys; from annotator.core.figures_worker import main; "
+            "import annotator.core.figures, annotator.core.attribution; print(' '.join(sys.modules))")
+    out = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": root}).stdout.split()
+    assert "annotator.core.figures_worker" in out and "annotator.core.attribution" in out
+    unwanted = {"subprocess", "tempfile", "threading", "pathlib", "sqlite3", "sqlite_utils", "pymupdf",
+                "fitz", "PySide6", "json", "logging"}
+    assert unwanted.isdisjoint(out), sorted(unwanted.intersection(out))

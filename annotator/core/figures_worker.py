@@ -3,8 +3,8 @@
 A suggestion pass (:func:`annotator.core.suggest.suggest`) has two parts: figure detection, page
 by page and independent of everything else, and speaker attribution, which reads the document in
 order (a speaker named on page 3 resolves "he said" on page 4) and so stays in the calling process.
-On a long document the pass starts one helper process (a fresh interpreter, ``python -m
-annotator.core.figures_worker``: no fork, so it is safe from a Qt worker thread) that works on the
+On a long document the pass starts one helper process (a fresh interpreter running this
+module's :func:`main`: no fork, so it is safe from a Qt worker thread) that works on the
 pages ahead of the pass, on the machine's second core:
 
 1. it detects the figures of the next pages (:func:`figure_rows`), keeping a few pages ahead;
@@ -32,11 +32,10 @@ import mmap
 import os
 import pickle
 import struct
-import subprocess
 import sys
-import tempfile
-import threading
 
+# subprocess, tempfile and threading serve only the calling side: imported there, so the helper
+# process (which runs this module) starts without them
 __all__ = ["FigureHelper", "figure_rows", "main"]
 
 #: the helper keeps the figures of this many pages ahead of the pass before it reads ahead
@@ -82,7 +81,7 @@ class FigureHelper:
     no helper can run here.
     """
 
-    def __init__(self, proc: subprocess.Popen, pos_path: str, pos_map: mmap.mmap, request: bytes):
+    def __init__(self, proc: "subprocess.Popen", pos_path: str, pos_map: mmap.mmap, request: bytes):
         self._proc = proc
         self._pos_path = pos_path
         self._pos_map = pos_map
@@ -90,6 +89,8 @@ class FigureHelper:
         self._reading: dict[int, list[tuple]] = {}
         self._buf = bytearray()
         self._eof = False
+        import threading
+
         self._lock = threading.Lock()
         self._fd = proc.stdout.fileno()
         # POSIX: the pass reads the helper's answers itself, between pages (no thread to wait for);
@@ -110,6 +111,9 @@ class FigureHelper:
         exe = sys.executable
         if not exe or getattr(sys, "frozen", False):
             return None
+        import subprocess
+        import tempfile
+
         import annotator
 
         root = os.path.dirname(os.path.dirname(os.path.abspath(annotator.__file__)))
@@ -123,9 +127,9 @@ class FigureHelper:
             with open(pos_path, "r+b") as f:
                 pos_map = mmap.mmap(f.fileno(), _POS.size)
             # -S: no site-packages (the helper needs only the standard library and this package,
-            # found through PYTHONPATH), which starts it sooner
+            # found through PYTHONPATH), which starts it sooner; -c rather than -m: runpy not needed
             proc = subprocess.Popen(
-                [exe, "-S", "-m", "annotator.core.figures_worker"],
+                [exe, "-S", "-c", "import sys; from annotator.core.figures_worker import main; sys.exit(main())"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                 close_fds=True,
             )
@@ -158,6 +162,8 @@ class FigureHelper:
                     del d[k]
 
     def close(self) -> None:
+        import subprocess
+
         try:
             self._proc.kill()
         except OSError:
