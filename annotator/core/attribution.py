@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from itertools import islice
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -586,6 +587,9 @@ class AttributionEngine:
         self._spans_cache: dict[int, list[tuple[int, int]]] = {}
         self._mention_cache: dict[int, list[Mention]] = {}
         self._quote_rel: dict[int, Relation | None] = {}
+        self._carry_last: tuple = (None, None, None)  # (relations, sentence start, _carry_over_fields result)
+        self._items_cache: dict[int, tuple[int, list]] = {}  # see _items_before
+        self._cand_last: tuple = (None, None, None)  # (relation, speaker, _cand_fields(relation, speaker, its role))
         self._views: dict[int, tuple] = {}
         self._verb_pre: dict[int, tuple] = {}  # cue start -> (cue end, _verb_analysis result), computed ahead
         self._cues: dict[int, tuple] = {}  # paragraph -> _scan_paragraph result, computed ahead
@@ -1288,7 +1292,8 @@ class AttributionEngine:
     def _np_right(self, p: int, se: int, loose: bool = False):
         """Noun phrase starting at p (after skipping spaces); appositive after a comma is returned too."""
         text = self.text
-        toks = [(m.start() + p, m.end() + p, m.group()) for m in _WORD_RE.finditer(text[p : min(se, p + 200)])]
+        # the walk below reads at most 13 tokens (12, and one ahead): only those are made
+        toks = [(m.start(), m.end(), m.group()) for m in islice(_WORD_RE.finditer(text, p, min(se, p + 200)), 13)]
         if not toks:
             return None
         i = 0
@@ -1659,6 +1664,23 @@ class AttributionEngine:
         self._speakers_seen.append(seen)
         self._seen_by_para.setdefault(self.ix.para_index(r.source_start), []).append(seen)
 
+    def _items_before(self, j: int) -> list[tuple]:
+        """The name-like spans and the speakers of paragraph ``j``, last first (ties: spans first):
+        [(position, "span", (start, end)) or (position, "speaker", speaker)]. Look-ups come in runs over
+        the same few paragraphs, so the lists of the last ones are kept (a paragraph's speakers only grow:
+        a list is made again when there are more)."""
+        seen = self._seen_by_para.get(j, ())
+        got = self._items_cache.get(j)
+        if got is not None and got[0] == len(seen):
+            return got[1]
+        items = [(a, "span", (a, b)) for a, b in self._name_spans(j)]
+        items += [(p, "speaker", sp) for p, sp, head in seen]
+        items.sort(key=lambda x: -x[0])
+        if len(self._items_cache) >= 16:
+            self._items_cache.clear()
+        self._items_cache[j] = (len(seen), items)
+        return items
+
     def _mentions_before(self, pos: int, back: int = 2500):
         """Mentions and speakers before pos, most recent first, paragraph by paragraph (a generator:
         callers stop at the first that fits, so most look-ups read one or two paragraphs)."""
@@ -1673,10 +1695,9 @@ class AttributionEngine:
             if 0 < steps <= 2:
                 self.relations(j)  # speakers of the paragraphs just before
             # name-like spans are cheap to find; a Mention is only built for those the caller reaches
-            items = [(a, "span", (a, b)) for a, b in self._name_spans(j) if a < pos]
-            items += [(p, "speaker", sp) for p, sp, head in self._seen_by_para.get(j, ()) if p < pos]
-            items.sort(key=lambda x: -x[0])
-            for p, what, obj in items:
+            for p, what, obj in self._items_before(j):
+                if p >= pos:
+                    continue
                 if what == "span":
                     for m in reversed(self._mentions_in(*obj)):
                         if m.start < pos:
@@ -1958,9 +1979,13 @@ class AttributionEngine:
                 if stating:
                     inner = stating[0]
             inner_sp = self._final_speaker(inner, s)
-            out.append(self._cand(inner, inner_sp, inner.role))
-            seen = {normalize_name(inner_sp.name or "")}
-            inner_left = inner.source_start if inner.source_start is not None else inner.cue_start
+            last = self._cand_last  # the figures of a sentence mostly share their innermost relation
+            if last[0] is not inner or last[1] is not inner_sp:
+                last = self._cand_last = (inner, inner_sp, self._cand_fields(inner, inner_sp, inner.role))
+            out.append(SpeakerCandidate(*last[2]))
+            if len(holding) > 1:
+                seen = {normalize_name(inner_sp.name or "")}
+                inner_left = inner.source_start if inner.source_start is not None else inner.cue_start
             for r in holding[1:]:
                 sp = self._final_speaker(r, s)
                 key = normalize_name(sp.name or "")
@@ -2036,18 +2061,31 @@ class AttributionEngine:
         return sp
 
     def _cand(self, r: Relation, sp: Speaker, role: str) -> SpeakerCandidate:
+        return SpeakerCandidate(*self._cand_fields(r, sp, role))
+
+    @staticmethod
+    def _cand_fields(r: Relation, sp: Speaker, role: str) -> tuple:
         rule = _RULES.get(r.mode, r.mode)
         kind = sp.kind if sp.name is not None else "document"
         if kind not in ("person", "organisation", "outlet", "anonymous", "document"):
             kind = guess_kind(sp.name or "", "")
         conf = r.confidence if role != "relays" else min(r.confidence, 0.8)
-        return SpeakerCandidate(sp.name, kind, role, r.evidence[0], r.evidence[1], sp.affiliation, round(conf, 2), rule)
+        return (sp.name, kind, role, r.evidence[0], r.evidence[1], sp.affiliation, round(conf, 2), rule)
 
     def _carry_over(self, s: int, e: int, pi: int, rels: list[Relation]) -> SpeakerCandidate | None:
         """A sentence without a cue right after a "said" sentence of the same paragraph."""
         if not any(r.mode in ("say", "participle") and r.cue_start < s for r in rels):
             return None
-        ss, se = self.ix.sentence_span(s)
+        # the answer reads only the sentences before the figure's, so it is the same for every figure of a
+        # sentence: figures come in runs, the last sentence's answer is kept (a new candidate each time)
+        ss = self.ix.sentence_span(s)[0]
+        last = self._carry_last
+        if last[0] is not rels or last[1] != ss:
+            last = self._carry_last = (rels, ss, self._carry_over_fields(ss, pi, rels))
+        return None if last[2] is None else SpeakerCandidate(*last[2])
+
+    def _carry_over_fields(self, ss: int, pi: int, rels: list[Relation]) -> tuple | None:
+        """:meth:`_carry_over` for the sentence starting at ``ss``: the candidate's fields, or None."""
         if _NO_CARRY_START.match(self.text, ss):
             return None
         sents = self._last_sentences_before(pi, ss)
@@ -2070,12 +2108,12 @@ class AttributionEngine:
             verb = self.text[r.cue_start : r.cue_end]
             if verb not in _SPEECH_VERBS and not (back == 1 and _ADDITIVE_START.match(self.text, ss)):
                 return None
-            sp = self._final_speaker(r, s)
+            sp = self._final_speaker(r, ss)
             if sp.name is None:
                 return None
             kind = sp.kind if sp.kind in ("person", "organisation", "outlet", "anonymous") else "anonymous"
-            return SpeakerCandidate(sp.name, kind, "states", r.evidence[0], r.evidence[1], sp.affiliation,
-                                    0.5, "carried over from the previous sentence")
+            return (sp.name, kind, "states", r.evidence[0], r.evidence[1], sp.affiliation, 0.5,
+                    "carried over from the previous sentence")
         return None
 
     def _last_sentences_before(self, pi: int, ss: int) -> list[tuple[int, int]]:
