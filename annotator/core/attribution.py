@@ -291,7 +291,12 @@ _AMOUNT_AFTER = re.compile(r"\s*(?:at (?:least|most)|about|around|up to|as (?:ma
 _DOC_OF_BEFORE = re.compile(r"([A-Za-z]+)\s+of\s+$")
 _PARTY_TAG = re.compile(r"[RDI]-[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?")  # "Rep. Chris Collins, R-N.Y., said"
 _DESC_DETS = frozenset("the a an its his her their our".split()) | {"the"}
-_WORD_RE = re.compile(r"\+?[\w\u00C0-\u024F][\w\u00C0-\u024F'’.&\-/+]*|[,;:()“”\"—–\[\]]")
+# a word (\+?[\w\u00C0-\u024F][\w\u00C0-\u024F'’.&\-/+]*) or a punctuation mark ([,;:()“”"—–\[\]]), written to
+# start with one character class (the speed note in attribution_text; tests/test_attribution_regex.py)
+_WORD_RE = re.compile(
+    r"[+\w\u00C0-\u024F,;:()“”\"—–\[\]](?:(?<=[\w\u00C0-\u024F])[\w\u00C0-\u024F'’.&\-/+]*"
+    r"|(?<=\+)[\w\u00C0-\u024F][\w\u00C0-\u024F'’.&\-/+]*|(?<=[,;:()“”\"—–\[\]]))"
+)
 _FIRST_PERSON = frozenset({"i", "we", "us", "me", "our"})
 _NO_CARRY_START = re.compile(
     r"\s*[\"“]?(?:In other words|But|However|Yet|Still|Meanwhile|By contrast|In contrast|That said|Even so|"
@@ -773,9 +778,12 @@ class AttributionEngine:
             return {n - 1, n - 2}
         keep: set[int] = set()
         quoted = bool(self.ix._quotes_of(pi))
+        last = None
         for f in figs:
             k = bisect.bisect_right(starts, f) - 1
-            keep.update((k, k - 1, k - 2))
+            if k != last:  # (figures come in runs from one sentence)
+                keep.update((k, k - 1, k - 2))
+                last = k
             q = self.ix.quote_at(f) if quoted else None
             if q is not None:
                 end = q.close_mark if q.close_mark is not None else q.end
@@ -828,7 +836,14 @@ class AttributionEngine:
         ss, se = self.ix.sentence_span(vs)
         if vs < ss:
             return None
-        words = _WORD_RE.findall(text, max(ss, vs - 40), vs)
+        # the words of the 40 characters before the cue; only the last three are read (and whether there
+        # are three), so they are first read from the last space 16+ characters back (a tokenisation from
+        # a space agrees with the longer one)
+        lo = max(ss, vs - 40)
+        sp = text.rfind(" ", lo, vs - 16)
+        words = _WORD_RE.findall(text, sp, vs) if sp > lo else ()
+        if len(words) < 3:
+            words = _WORD_RE.findall(text, lo, vs)
         prev = words[-1].lower() if words else ""
         if verb == "told" and prev == "all":
             return None  # "All told, …"
@@ -1032,7 +1047,10 @@ class AttributionEngine:
         complement after "of"."""
         if np is None:
             return None
-        m = _DOC_OF_BEFORE.search(self.text, max(ss, np[0] - 24), np[0])
+        lo = max(ss, np[0] - 24)
+        if self.text.find("of", lo, np[0]) < 0:
+            return np  # (the expression below needs an "of")
+        m = _DOC_OF_BEFORE.search(self.text, lo, np[0])
         if m is None or m.group(1).lower() not in DOC_NOUNS:
             return np
         head = self._np_left(ss, m.end(1))
@@ -1099,7 +1117,7 @@ class AttributionEngine:
                 prev_tok = toks[i - 1][0] if i > 0 else ""
                 if not prev_tok or prev_tok in ",;:()“”\"":
                     break
-            elif not is_cap(tok) and low not in SPEAKER_NOUNS and low not in _NP_DETS:
+            elif not (tok[0].isupper() or is_cap(tok)) and low not in SPEAKER_NOUNS and low not in _NP_DETS:
                 # a lowercase word is a modifier of what follows ("press secretary Josh Earnest",
                 # "state-run Royedad 24", "veteran volunteers"), never the head, never a verb
                 if low.endswith("ly") or low in _STOP_LEFT or (low.endswith("ed") and "-" not in low):
