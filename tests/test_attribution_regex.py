@@ -42,6 +42,7 @@ PLAIN = {
         r"(?<![\w-])(?:figures?|numbers?|estimates?|data|statistics?|claims?|counts?|tally|total)[\"”’']?\s+"
         r"(?:(?:originally|actually|reportedly|also)\s+)?(?:comes?|came|come|originated|originates)\s+from\s+",
     ),
+    "WORD": (A._WORD_RE, r"\+?[\w\u00C0-\u024F][\w\u00C0-\u024F'’.&\-/+]*|[,;:()“”\"—–\[\]]"),
     "RELAY": (
         A.RELAY_RE,
         r"(?<![\w-])(reminds|reminded|recalls|recalled|cites|cited|citing|quotes|quoted|quoting|repeats|repeated|"
@@ -60,7 +61,7 @@ SENTENCES = [
     "+44 20 7946 0958 is a number; al-Sisi spoke. Dr. Jones, Ph.D., wrote! Really? Yes.",
 ]
 
-ALPHABET = list("aAbBcCeEfFiInNqQrRsStTdDlLyYmM -'’.!?“”\"`+0123456789,\n\t()[]é") + [
+ALPHABET = list("aAbBcCeEfFiInNqQrRsStTdDlLyYmM -'’.!?“”\"`+0123456789,;:&/—–_\n\t()[]é") + [
     "al-", "el-", "Al-", "In ", "By ", "in a new poll ", "According to ", "according to ", "Mr. ", "U.S. ",
     "cited the claims of ", "figures came from ", "data comes from ", "''", "``", " said", "reminds ",
 ]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from itertools import islice
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -290,7 +291,12 @@ _AMOUNT_AFTER = re.compile(r"\s*(?:at (?:least|most)|about|around|up to|as (?:ma
 _DOC_OF_BEFORE = re.compile(r"([A-Za-z]+)\s+of\s+$")
 _PARTY_TAG = re.compile(r"[RDI]-[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*)?")  # "Rep. Chris Collins, R-N.Y., said"
 _DESC_DETS = frozenset("the a an its his her their our".split()) | {"the"}
-_WORD_RE = re.compile(r"\+?[\w\u00C0-\u024F][\w\u00C0-\u024F'’.&\-/+]*|[,;:()“”\"—–\[\]]")
+# a word (\+?[\w\u00C0-\u024F][\w\u00C0-\u024F'’.&\-/+]*) or a punctuation mark ([,;:()“”"—–\[\]]), written to
+# start with one character class (the speed note in attribution_text; tests/test_attribution_regex.py)
+_WORD_RE = re.compile(
+    r"[+\w\u00C0-\u024F,;:()“”\"—–\[\]](?:(?<=[\w\u00C0-\u024F])[\w\u00C0-\u024F'’.&\-/+]*"
+    r"|(?<=\+)[\w\u00C0-\u024F][\w\u00C0-\u024F'’.&\-/+]*|(?<=[,;:()“”\"—–\[\]]))"
+)
 _FIRST_PERSON = frozenset({"i", "we", "us", "me", "our"})
 _NO_CARRY_START = re.compile(
     r"\s*[\"“]?(?:In other words|But|However|Yet|Still|Meanwhile|By contrast|In contrast|That said|Even so|"
@@ -586,6 +592,9 @@ class AttributionEngine:
         self._spans_cache: dict[int, list[tuple[int, int]]] = {}
         self._mention_cache: dict[int, list[Mention]] = {}
         self._quote_rel: dict[int, Relation | None] = {}
+        self._carry_last: tuple = (None, None, None)  # (relations, sentence start, _carry_over_fields result)
+        self._items_cache: dict[int, tuple[int, list]] = {}  # see _items_before
+        self._cand_last: tuple = (None, None, None)  # (relation, speaker, _cand_fields(relation, speaker, its role))
         self._views: dict[int, tuple] = {}
         self._verb_pre: dict[int, tuple] = {}  # cue start -> (cue end, _verb_analysis result), computed ahead
         self._cues: dict[int, tuple] = {}  # paragraph -> _scan_paragraph result, computed ahead
@@ -769,9 +778,12 @@ class AttributionEngine:
             return {n - 1, n - 2}
         keep: set[int] = set()
         quoted = bool(self.ix._quotes_of(pi))
+        last = None
         for f in figs:
             k = bisect.bisect_right(starts, f) - 1
-            keep.update((k, k - 1, k - 2))
+            if k != last:  # (figures come in runs from one sentence)
+                keep.update((k, k - 1, k - 2))
+                last = k
             q = self.ix.quote_at(f) if quoted else None
             if q is not None:
                 end = q.close_mark if q.close_mark is not None else q.end
@@ -824,7 +836,14 @@ class AttributionEngine:
         ss, se = self.ix.sentence_span(vs)
         if vs < ss:
             return None
-        words = _WORD_RE.findall(text, max(ss, vs - 40), vs)
+        # the words of the 40 characters before the cue; only the last three are read (and whether there
+        # are three), so they are first read from the last space 16+ characters back (a tokenisation from
+        # a space agrees with the longer one)
+        lo = max(ss, vs - 40)
+        sp = text.rfind(" ", lo, vs - 16)
+        words = _WORD_RE.findall(text, sp, vs) if sp > lo else ()
+        if len(words) < 3:
+            words = _WORD_RE.findall(text, lo, vs)
         prev = words[-1].lower() if words else ""
         if verb == "told" and prev == "all":
             return None  # "All told, …"
@@ -1028,7 +1047,10 @@ class AttributionEngine:
         complement after "of"."""
         if np is None:
             return None
-        m = _DOC_OF_BEFORE.search(self.text, max(ss, np[0] - 24), np[0])
+        lo = max(ss, np[0] - 24)
+        if self.text.find("of", lo, np[0]) < 0:
+            return np  # (the expression below needs an "of")
+        m = _DOC_OF_BEFORE.search(self.text, lo, np[0])
         if m is None or m.group(1).lower() not in DOC_NOUNS:
             return np
         head = self._np_left(ss, m.end(1))
@@ -1095,7 +1117,7 @@ class AttributionEngine:
                 prev_tok = toks[i - 1][0] if i > 0 else ""
                 if not prev_tok or prev_tok in ",;:()“”\"":
                     break
-            elif not is_cap(tok) and low not in SPEAKER_NOUNS and low not in _NP_DETS:
+            elif not (tok[0].isupper() or is_cap(tok)) and low not in SPEAKER_NOUNS and low not in _NP_DETS:
                 # a lowercase word is a modifier of what follows ("press secretary Josh Earnest",
                 # "state-run Royedad 24", "veteran volunteers"), never the head, never a verb
                 if low.endswith("ly") or low in _STOP_LEFT or (low.endswith("ed") and "-" not in low):
@@ -1288,7 +1310,8 @@ class AttributionEngine:
     def _np_right(self, p: int, se: int, loose: bool = False):
         """Noun phrase starting at p (after skipping spaces); appositive after a comma is returned too."""
         text = self.text
-        toks = [(m.start() + p, m.end() + p, m.group()) for m in _WORD_RE.finditer(text[p : min(se, p + 200)])]
+        # the walk below reads at most 13 tokens (12, and one ahead): only those are made
+        toks = [(m.start(), m.end(), m.group()) for m in islice(_WORD_RE.finditer(text, p, min(se, p + 200)), 13)]
         if not toks:
             return None
         i = 0
@@ -1659,6 +1682,23 @@ class AttributionEngine:
         self._speakers_seen.append(seen)
         self._seen_by_para.setdefault(self.ix.para_index(r.source_start), []).append(seen)
 
+    def _items_before(self, j: int) -> list[tuple]:
+        """The name-like spans and the speakers of paragraph ``j``, last first (ties: spans first):
+        [(position, "span", (start, end)) or (position, "speaker", speaker)]. Look-ups come in runs over
+        the same few paragraphs, so the lists of the last ones are kept (a paragraph's speakers only grow:
+        a list is made again when there are more)."""
+        seen = self._seen_by_para.get(j, ())
+        got = self._items_cache.get(j)
+        if got is not None and got[0] == len(seen):
+            return got[1]
+        items = [(a, "span", (a, b)) for a, b in self._name_spans(j)]
+        items += [(p, "speaker", sp) for p, sp, head in seen]
+        items.sort(key=lambda x: -x[0])
+        if len(self._items_cache) >= 16:
+            self._items_cache.clear()
+        self._items_cache[j] = (len(seen), items)
+        return items
+
     def _mentions_before(self, pos: int, back: int = 2500):
         """Mentions and speakers before pos, most recent first, paragraph by paragraph (a generator:
         callers stop at the first that fits, so most look-ups read one or two paragraphs)."""
@@ -1673,10 +1713,9 @@ class AttributionEngine:
             if 0 < steps <= 2:
                 self.relations(j)  # speakers of the paragraphs just before
             # name-like spans are cheap to find; a Mention is only built for those the caller reaches
-            items = [(a, "span", (a, b)) for a, b in self._name_spans(j) if a < pos]
-            items += [(p, "speaker", sp) for p, sp, head in self._seen_by_para.get(j, ()) if p < pos]
-            items.sort(key=lambda x: -x[0])
-            for p, what, obj in items:
+            for p, what, obj in self._items_before(j):
+                if p >= pos:
+                    continue
                 if what == "span":
                     for m in reversed(self._mentions_in(*obj)):
                         if m.start < pos:
@@ -1958,9 +1997,13 @@ class AttributionEngine:
                 if stating:
                     inner = stating[0]
             inner_sp = self._final_speaker(inner, s)
-            out.append(self._cand(inner, inner_sp, inner.role))
-            seen = {normalize_name(inner_sp.name or "")}
-            inner_left = inner.source_start if inner.source_start is not None else inner.cue_start
+            last = self._cand_last  # the figures of a sentence mostly share their innermost relation
+            if last[0] is not inner or last[1] is not inner_sp:
+                last = self._cand_last = (inner, inner_sp, self._cand_fields(inner, inner_sp, inner.role))
+            out.append(SpeakerCandidate(*last[2]))
+            if len(holding) > 1:
+                seen = {normalize_name(inner_sp.name or "")}
+                inner_left = inner.source_start if inner.source_start is not None else inner.cue_start
             for r in holding[1:]:
                 sp = self._final_speaker(r, s)
                 key = normalize_name(sp.name or "")
@@ -2036,18 +2079,31 @@ class AttributionEngine:
         return sp
 
     def _cand(self, r: Relation, sp: Speaker, role: str) -> SpeakerCandidate:
+        return SpeakerCandidate(*self._cand_fields(r, sp, role))
+
+    @staticmethod
+    def _cand_fields(r: Relation, sp: Speaker, role: str) -> tuple:
         rule = _RULES.get(r.mode, r.mode)
         kind = sp.kind if sp.name is not None else "document"
         if kind not in ("person", "organisation", "outlet", "anonymous", "document"):
             kind = guess_kind(sp.name or "", "")
         conf = r.confidence if role != "relays" else min(r.confidence, 0.8)
-        return SpeakerCandidate(sp.name, kind, role, r.evidence[0], r.evidence[1], sp.affiliation, round(conf, 2), rule)
+        return (sp.name, kind, role, r.evidence[0], r.evidence[1], sp.affiliation, round(conf, 2), rule)
 
     def _carry_over(self, s: int, e: int, pi: int, rels: list[Relation]) -> SpeakerCandidate | None:
         """A sentence without a cue right after a "said" sentence of the same paragraph."""
         if not any(r.mode in ("say", "participle") and r.cue_start < s for r in rels):
             return None
-        ss, se = self.ix.sentence_span(s)
+        # the answer reads only the sentences before the figure's, so it is the same for every figure of a
+        # sentence: figures come in runs, the last sentence's answer is kept (a new candidate each time)
+        ss = self.ix.sentence_span(s)[0]
+        last = self._carry_last
+        if last[0] is not rels or last[1] != ss:
+            last = self._carry_last = (rels, ss, self._carry_over_fields(ss, pi, rels))
+        return None if last[2] is None else SpeakerCandidate(*last[2])
+
+    def _carry_over_fields(self, ss: int, pi: int, rels: list[Relation]) -> tuple | None:
+        """:meth:`_carry_over` for the sentence starting at ``ss``: the candidate's fields, or None."""
         if _NO_CARRY_START.match(self.text, ss):
             return None
         sents = self._last_sentences_before(pi, ss)
@@ -2070,12 +2126,12 @@ class AttributionEngine:
             verb = self.text[r.cue_start : r.cue_end]
             if verb not in _SPEECH_VERBS and not (back == 1 and _ADDITIVE_START.match(self.text, ss)):
                 return None
-            sp = self._final_speaker(r, s)
+            sp = self._final_speaker(r, ss)
             if sp.name is None:
                 return None
             kind = sp.kind if sp.kind in ("person", "organisation", "outlet", "anonymous") else "anonymous"
-            return SpeakerCandidate(sp.name, kind, "states", r.evidence[0], r.evidence[1], sp.affiliation,
-                                    0.5, "carried over from the previous sentence")
+            return (sp.name, kind, "states", r.evidence[0], r.evidence[1], sp.affiliation, 0.5,
+                    "carried over from the previous sentence")
         return None
 
     def _last_sentences_before(self, pi: int, ss: int) -> list[tuple[int, int]]:
