@@ -115,8 +115,8 @@ class FigureSuggestion:
     @property
     def parsed(self) -> ParsedFigure:
         if self._parsed is None:
-            self._parsed = _build_parsed(self._src[0], *self._src[1][1:]) if self._src \
-                else ParsedFigure()
+            src = self._src
+            self._parsed = _build_parsed(src[0], src[1]) if src else ParsedFigure()
             self._src = None
         return self._parsed
 
@@ -245,7 +245,9 @@ class _Starts:
 
 
 def _scan(text: str, strict: bool, pos: int = 0, stop: int | None = None,
-          first: bool = False) -> list[FigureSuggestion]:
+          first: bool = False, rows: bool = False) -> list:
+    """The figures of ``text`` as :class:`FigureSuggestion` objects, or with ``rows`` as the plain
+    tuples of :func:`figures_worker.figure_rows` (no objects built only to be read and thrown away)."""
     t = _Text(text, strict)
     low = t.low
     out: list[FigureSuggestion] = []
@@ -275,7 +277,12 @@ def _scan(text: str, strict: bool, pos: int = 0, stop: int | None = None,
             start = fig[2]
             if start < last_end:
                 continue
-        out.append(FigureSuggestion(start, end, text[start:end], None, (text, fig)))
+        if rows:
+            counted, rate = _counted_and_rate(text, fig)
+            out.append((start, end, fig[3], fig[4], fig[5], fig[6], fig[7], counted, rate, fig[8],
+                        fig[9], fig[12]))
+        else:
+            out.append(FigureSuggestion(start, end, text[start:end], None, (text, fig)))
         last_end = end
         if end > pos:
             pos = end
@@ -286,7 +293,7 @@ def _scan(text: str, strict: bool, pos: int = 0, stop: int | None = None,
 
 # A figure is passed around as a tuple:
 #   (start, end, num_start, value, low, high, unit, qual, prec, form, unit_word, time_unit, pm)
-# _build_parsed receives (text, end, num_start, value, ...).
+# _build_parsed receives (text, fig).
 
 
 def _skip_token(low: str, pos: int) -> int:
@@ -1128,8 +1135,14 @@ def _counted(text: str, pos: int, of_only: bool) -> tuple[str | None, int]:
     return " ".join(out), text.find(out[-1], m.start(1)) + len(out[-1])
 
 
-def _build_parsed(text, end, num_start, value, low, high, unit, qual, prec, form, unit_word,
-                  time_unit, pm) -> ParsedFigure:
+def _build_parsed(text: str, fig: tuple) -> ParsedFigure:
+    counted, rate = _counted_and_rate(text, fig)
+    return ParsedFigure(fig[3], fig[4], fig[5], fig[6], fig[7], counted, rate, fig[8], fig[9], fig[12])
+
+
+def _counted_and_rate(text: str, fig: tuple) -> tuple[str | None, str | None]:
+    """The counted noun and the rate after the figure ``fig``."""
+    end, num_start, unit, unit_word, time_unit = fig[1], fig[2], fig[6], fig[10], fig[11]
     rate = None
     pos = end
     rm = P.RATE.match(text, pos)
@@ -1146,5 +1159,4 @@ def _build_parsed(text, end, num_start, value, low, high, unit, qual, prec, form
             and unit not in _CURRENCY_CODES_OUT and not time_unit and unit_word.isalpha() \
             and len(unit_word) > 3:
         counted = unit_word                 # "44,947 megawatts"
-    return ParsedFigure(value=value, low=low, high=high, unit=unit, qualifier=qual,
-                        counted=counted, rate=rate, precision=prec, form=form, uncertainty=pm)
+    return counted, rate
