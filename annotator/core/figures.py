@@ -1103,6 +1103,9 @@ _COUNTED_STOP = {
 _COUNTED_MODIFIERS = {"other", "more", "additional", "new", "extra", "further", "fewer", "less"}
 _DETERMINERS = {"the", "its", "their", "his", "her", "all", "our", "your", "this", "that",
                 "these", "those", "a", "an", "whom", "which"}
+_COUNTED_STOP_OR_DETERMINER = _COUNTED_STOP | _DETERMINERS
+_NEXT_WORDS_MATCH = P.NEXT_WORDS.match
+_RATE_MATCH = P.RATE.match
 
 
 def _rate_of(rm) -> str | None:
@@ -1117,23 +1120,27 @@ def _counted(text: str, pos: int, of_only: bool) -> tuple[str | None, int]:
     """The noun phrase after a figure: "(other) people", "(of the) total prison population".
 
     With ``of_only`` (percentages, fractions, units) only an "of" phrase counts."""
-    m = P.NEXT_WORDS.match(text, pos)
+    m = _NEXT_WORDS_MATCH(text, pos)
     if not m:
         return None, pos
-    words = m.group(1).split()
+    phrase = m.group(1)
+    words = phrase.split()
+    # lowercased once (word by word gives the same: the words are split at spaces)
+    lows = phrase.lower().split()
+    n = len(words)
     i = 0
-    if words[0].lower() == "of":
+    if lows[0] == "of":
         i = 1
-        while i < len(words) and words[i].lower() in _DETERMINERS and i < 3:
+        while i < n and lows[i] in _DETERMINERS and i < 3:
             i += 1
     elif of_only:
         return None, pos
-    while i < len(words) and words[i].lower() in _COUNTED_MODIFIERS:
+    while i < n and lows[i] in _COUNTED_MODIFIERS:
         i += 1
     out: list[str] = []
-    while i < len(words) and len(out) < 4:
+    while i < n and len(out) < 4:
         w = words[i]
-        if w.lower() in _COUNTED_STOP or w.lower() in _DETERMINERS:
+        if lows[i] in _COUNTED_STOP_OR_DETERMINER:
             break
         out.append(w)
         if is_plural(w) or w.endswith(("’s", "'s")):
@@ -1156,14 +1163,14 @@ def _counted_and_rate(text: str, fig: tuple) -> tuple[str | None, str | None]:
     end, num_start, unit, unit_word, time_unit = fig[1], fig[2], fig[6], fig[10], fig[11]
     rate = None
     pos = end
-    rm = P.RATE.match(text, pos)
+    rm = _RATE_MATCH(text, pos)
     if rm:
         rate, pos = _rate_of(rm), rm.end()
     hyphenated = unit is not None and "-" in text[num_start:end]     # "a six-month contract"
     of_only = unit is not None and unit not in _CURRENCY_CODES_OUT and not hyphenated
     counted, cend = _counted(text, pos, of_only)
     if rate is None and counted is not None:
-        rm = P.RATE.match(text, cend)
+        rm = _RATE_MATCH(text, cend)
         if rm:
             rate = _rate_of(rm)
     if counted is None and unit_word and unit not in ("percent", "fraction", "times") \

@@ -148,7 +148,8 @@ RATE = re.compile(
     + r"))\b|(?P<adv>(?i:" + trie(L.RATE_ADVERBS) + r"))\b)"
     r"|[ \u00a0]?/[ \u00a0]?(?P<s>(?i:" + trie(L.RATE_NOUNS) + r"))\b")
 NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
-NEXT_WORDS = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*(?:[ \u00a0]+[A-Za-z][\w'’-]*){0,5})")
+# (possessive: giving back a space or a letter never lets the rest match more, so the match is the same)
+NEXT_WORDS = re.compile(r"[ \u00a0]++([A-Za-z][\w'’-]*+(?:[ \u00a0]++[A-Za-z][\w'’-]*+){0,5}+)")
 LIST_MARK = re.compile(r"[.):]?[\s\x00-\x1f•·▪◦‣∙]+[A-Z]|[.):][ \t\u00a0]")
 SECTION = re.compile(r"[0-9]+(?:\.[0-9]+)+")
 LABEL_LIST = re.compile(
