@@ -381,7 +381,7 @@ def _left(t: _Text, s: int, words: bool):
     if s > 1 and t.low[s - 1] == " ":
         low = t.low
         j = low.rfind(" ", max(0, s - 30), s - 1)
-        if j >= 0 and "\n" not in low[j:s]:
+        if j >= 0 and low.find("\n", j, s) < 0:
             w = low[j + 1:s - 1]
             if w and w[-1].isalnum() and w not in _LEFT_TRIGGERS \
                     and w[0] not in _QUOTES_AND_BRACKETS:
@@ -459,9 +459,10 @@ def _digits(t: _Text, m, g):
             return None, pm.end() if pm else e     # "+41 (0)41 619 67 74"
         if c in "'’" and len(raw) == 2:
             return None, _skip_token(low, e)        # "’80s", "'15"
-    if strict and e < n and low[e] in "-_@./" and _in_url(t, s):
+    if strict and e < n and low[e] in "-_@./" and not (
+            low[e] == "." and c.isspace() and (e + 1 == n or low[e + 1].isspace())) and _in_url(t, s):
         return None, _skip_token(low, e)            # "9-FAA-SACO@faa.gov", "site.com/2023"
-    if strict and (c == " " or c == "\n" and P.PHONE_LOCAL.match(low, s)) and s > 5 and low[s - 2] == ")" \
+    if strict and s > 5 and low[s - 2] == ")" and (c == " " or c == "\n" and P.PHONE_LOCAL.match(low, s)) \
             and P.AREA_CODE_BEFORE.search(low, s - 6, s):
         pm = P.PHONE_REST.match(low, e)
         return None, pm.end() if pm else e         # "(202) 512-4400"
@@ -632,11 +633,14 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
         skip = _not_a_quantity(t, s, end, raw, c, qual)
         if skip is not None:
             return skip
-    if is_int and P.LEGAL_AFTER.match(text, end):
+    # LEGAL_AFTER and ADDRESS_AFTER start with white space and then a capital or a digit: neither
+    # is tried before a lowercase word ("34 deaths")
+    caps_after = is_int and text[end:end + 1].isspace() and not text[end + 1:end + 2].islower()
+    if caps_after and P.LEGAL_AFTER.match(text, end):
         return e                                    # "14 CFR", "5 U.S.C.", "Under 1 CFR"
     if qual is not None:
         return None
-    if is_int and P.ADDRESS_AFTER.match(text, end):
+    if caps_after and P.ADDRESS_AFTER.match(text, end):
         return e                                    # "441 G Street NW"
     if is_int or "." in raw:
         pw = _prev_word(t, lm)
