@@ -101,12 +101,12 @@ MAIN = _main(NUM)
 _NUMBER_WORDS = trie(set(L.SMALL_NUMBERS) | set(L.TENS) | set(L.SCALE_WORDS) | set(L.VAGUE_PLURALS)
                      | set(L.FRACTIONS) | {"hundred", "thousand"})
 DIGIT = re.compile(r"[0-9]")
-NUMBER_WORD_AFTER = re.compile(r"[^\w](?=" + _NUMBER_WORDS + ")")
-# NUMBER_WORD_AFTER in two, found faster: after a space (a literal: the engine skips to the next space
-# with a fast string search), and after any other non-word character (ranges of code points, tested
-# faster than the class \w, then a look back that keeps only non-word characters)
+# A non-word character before a number word (``NUMBER_WORD_AFTER``, compiled on first use below), found
+# faster in two: after a space (a literal: the engine skips to the next space with a fast string
+# search), and after any other non-word character (a class of ASCII ranges, tested faster than the
+# class \w, then a look back that keeps only non-word characters)
 NUMBER_WORD_AFTER_SPACE = re.compile(r" (?=" + _NUMBER_WORDS + ")")
-NUMBER_WORD_AFTER_OTHER = re.compile(r"[\x00-\x1f!-/:-@\[-^`{-\U0010ffff](?<!\w)(?=" + _NUMBER_WORDS + ")")
+NUMBER_WORD_AFTER_OTHER = re.compile(r"[^0-9A-Za-z_ ](?<!\w)(?=" + _NUMBER_WORDS + ")")
 NUMBER_WORD = re.compile(_NUMBER_WORDS)
 
 
@@ -115,6 +115,9 @@ def __getattr__(name: str):
     first use: it is rarely needed and compiling it costs about as much as ``MAIN``."""
     if name == "MAIN_NO_SPACE":
         rx = globals()["MAIN_NO_SPACE"] = _main(NUM_NO_SPACE)
+        return rx
+    if name == "NUMBER_WORD_AFTER":                 # no longer used by the scanner
+        rx = globals()["NUMBER_WORD_AFTER"] = re.compile(r"[^\w](?=" + _NUMBER_WORDS + ")")
         return rx
     raise AttributeError(name)
 
