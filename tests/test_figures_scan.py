@@ -13,6 +13,7 @@ from annotator.core import figures_patterns as P
 PIECES = list("0123456789 .,-()'’\n_é") + [
     "one ", "One", " tens", "thousands", "a dozen", "half", "-fold", "twenty-one", "G7", "İ", "\u00a0",
     "three", "fifths", "hundred", "Some ", "million", "ten", "tense", "onerous", "a third of",
+    "“", "—", "\t", "\U0001F600", "…",
 ]
 
 

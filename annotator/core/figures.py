@@ -115,8 +115,8 @@ class FigureSuggestion:
     @property
     def parsed(self) -> ParsedFigure:
         if self._parsed is None:
-            self._parsed = _build_parsed(self._src[0], *self._src[1][1:]) if self._src \
-                else ParsedFigure()
+            src = self._src
+            self._parsed = _build_parsed(src[0], src[1]) if src else ParsedFigure()
             self._src = None
         return self._parsed
 
@@ -167,7 +167,8 @@ def parse_figure(text: str, context_after: str = "", context_before: str = "") -
 
 _MAIN_MATCH = P.MAIN.match
 _DIGIT_SEARCH = P.DIGIT.search
-_NUMBER_WORD_AFTER_SEARCH = P.NUMBER_WORD_AFTER.search
+_NUMBER_WORD_AFTER_SPACE_SEARCH = P.NUMBER_WORD_AFTER_SPACE.search
+_NUMBER_WORD_AFTER_OTHER_SEARCH = P.NUMBER_WORD_AFTER_OTHER.search
 _NUMBER_WORD_MATCH = P.NUMBER_WORD.match
 _LEFT_MATCH = P.LEFT.match
 G = P.G
@@ -214,38 +215,50 @@ class _Text:
 class _Starts:
     """``MAIN.search(low, pos)``, found faster: MAIN can only start at a digit or at a word that begins
     with a number word, and those are found by expressions that let the regex engine skip ahead (a
-    character class first). The next digit and the next number word are remembered until passed,
-    so each part of the text is searched once (``pos`` never decreases within a scan)."""
+    character class or a literal first). The next digit and the next number word are remembered
+    until passed, so each part of the text is searched once (``pos`` never decreases within a scan).
+    A number word after a space and one after any other non-word character are searched apart: the
+    engine finds a literal space far faster than a character of ``[^\\w]`` (see figures_patterns)."""
 
-    __slots__ = ("low", "n", "digit", "word")
+    __slots__ = ("low", "n", "digit", "spaced", "other")
 
     def __init__(self, low: str):
         self.low, self.n = low, len(low)
-        self.digit = self.word = -1
+        self.digit = self.spaced = self.other = -1
 
     def search(self, pos: int):
-        low, n = self.low, self.n
+        low, n, digit, spaced, other = self.low, self.n, self.digit, self.spaced, self.other
         while True:
-            if self.digit < pos:
+            if digit < pos:
                 m = _DIGIT_SEARCH(low, pos)
-                self.digit = m.start() if m else n
-            if self.word < pos:
+                digit = m.start() if m else n
+            if spaced < pos:
+                m = _NUMBER_WORD_AFTER_SPACE_SEARCH(low, pos - 1 if pos else 0)
+                spaced = m.start() + 1 if m else n
+            if other < pos:
                 if pos == 0 and _NUMBER_WORD_MATCH(low, 0):
-                    self.word = 0
+                    other = 0
                 else:
-                    m = _NUMBER_WORD_AFTER_SEARCH(low, pos - 1 if pos else 0)
-                    self.word = m.start() + 1 if m else n
-            p = self.digit if self.digit < self.word else self.word
+                    m = _NUMBER_WORD_AFTER_OTHER_SEARCH(low, pos - 1 if pos else 0)
+                    other = m.start() + 1 if m else n
+            p = digit if digit < spaced else spaced
+            if other < p:
+                p = other
             if p >= n:
-                return None
+                m = None
+                break
             m = _MAIN_MATCH(low, p)
             if m is not None:
-                return m
+                break
             pos = p + 1
+        self.digit, self.spaced, self.other = digit, spaced, other
+        return m
 
 
 def _scan(text: str, strict: bool, pos: int = 0, stop: int | None = None,
-          first: bool = False) -> list[FigureSuggestion]:
+          first: bool = False, rows: bool = False) -> list:
+    """The figures of ``text`` as :class:`FigureSuggestion` objects, or with ``rows`` as the plain
+    tuples of :func:`figures_worker.figure_rows` (no objects built only to be read and thrown away)."""
     t = _Text(text, strict)
     low = t.low
     out: list[FigureSuggestion] = []
@@ -275,7 +288,12 @@ def _scan(text: str, strict: bool, pos: int = 0, stop: int | None = None,
             start = fig[2]
             if start < last_end:
                 continue
-        out.append(FigureSuggestion(start, end, text[start:end], None, (text, fig)))
+        if rows:
+            counted, rate = _counted_and_rate(text, fig)
+            out.append((start, end, fig[3], fig[4], fig[5], fig[6], fig[7], counted, rate, fig[8],
+                        fig[9], fig[12]))
+        else:
+            out.append(FigureSuggestion(start, end, text[start:end], None, (text, fig)))
         last_end = end
         if end > pos:
             pos = end
@@ -286,7 +304,7 @@ def _scan(text: str, strict: bool, pos: int = 0, stop: int | None = None,
 
 # A figure is passed around as a tuple:
 #   (start, end, num_start, value, low, high, unit, qual, prec, form, unit_word, time_unit, pm)
-# _build_parsed receives (text, end, num_start, value, ...).
+# _build_parsed receives (text, fig).
 
 
 def _skip_token(low: str, pos: int) -> int:
@@ -363,7 +381,7 @@ def _left(t: _Text, s: int, words: bool):
     if s > 1 and t.low[s - 1] == " ":
         low = t.low
         j = low.rfind(" ", max(0, s - 30), s - 1)
-        if j >= 0 and "\n" not in low[j:s]:
+        if j >= 0 and low.find("\n", j, s) < 0:
             w = low[j + 1:s - 1]
             if w and w[-1].isalnum() and w not in _LEFT_TRIGGERS \
                     and w[0] not in _QUOTES_AND_BRACKETS:
@@ -441,9 +459,10 @@ def _digits(t: _Text, m, g):
             return None, pm.end() if pm else e     # "+41 (0)41 619 67 74"
         if c in "'’" and len(raw) == 2:
             return None, _skip_token(low, e)        # "’80s", "'15"
-    if strict and e < n and low[e] in "-_@./" and _in_url(t, s):
+    if strict and e < n and low[e] in "-_@./" and not (
+            low[e] == "." and c.isspace() and (e + 1 == n or low[e + 1].isspace())) and _in_url(t, s):
         return None, _skip_token(low, e)            # "9-FAA-SACO@faa.gov", "site.com/2023"
-    if strict and (c == " " or c == "\n" and P.PHONE_LOCAL.match(low, s)) and s > 5 and low[s - 2] == ")" \
+    if strict and s > 5 and low[s - 2] == ")" and (c == " " or c == "\n" and P.PHONE_LOCAL.match(low, s)) \
             and P.AREA_CODE_BEFORE.search(low, s - 6, s):
         pm = P.PHONE_REST.match(low, e)
         return None, pm.end() if pm else e         # "(202) 512-4400"
@@ -614,11 +633,14 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
         skip = _not_a_quantity(t, s, end, raw, c, qual)
         if skip is not None:
             return skip
-    if is_int and P.LEGAL_AFTER.match(text, end):
+    # LEGAL_AFTER and ADDRESS_AFTER start with white space and then a capital or a digit: neither
+    # is tried before a lowercase word ("34 deaths")
+    caps_after = is_int and text[end:end + 1].isspace() and not text[end + 1:end + 2].islower()
+    if caps_after and P.LEGAL_AFTER.match(text, end):
         return e                                    # "14 CFR", "5 U.S.C.", "Under 1 CFR"
     if qual is not None:
         return None
-    if is_int and P.ADDRESS_AFTER.match(text, end):
+    if caps_after and P.ADDRESS_AFTER.match(text, end):
         return e                                    # "441 G Street NW"
     if is_int or "." in raw:
         pw = _prev_word(t, lm)
@@ -1085,6 +1107,9 @@ _COUNTED_STOP = {
 _COUNTED_MODIFIERS = {"other", "more", "additional", "new", "extra", "further", "fewer", "less"}
 _DETERMINERS = {"the", "its", "their", "his", "her", "all", "our", "your", "this", "that",
                 "these", "those", "a", "an", "whom", "which"}
+_COUNTED_STOP_OR_DETERMINER = _COUNTED_STOP | _DETERMINERS
+_NEXT_WORDS_MATCH = P.NEXT_WORDS.match
+_RATE_MATCH = P.RATE.match
 
 
 def _rate_of(rm) -> str | None:
@@ -1099,23 +1124,27 @@ def _counted(text: str, pos: int, of_only: bool) -> tuple[str | None, int]:
     """The noun phrase after a figure: "(other) people", "(of the) total prison population".
 
     With ``of_only`` (percentages, fractions, units) only an "of" phrase counts."""
-    m = P.NEXT_WORDS.match(text, pos)
+    m = _NEXT_WORDS_MATCH(text, pos)
     if not m:
         return None, pos
-    words = m.group(1).split()
+    phrase = m.group(1)
+    words = phrase.split()
+    # lowercased once (word by word gives the same: the words are split at spaces)
+    lows = phrase.lower().split()
+    n = len(words)
     i = 0
-    if words[0].lower() == "of":
+    if lows[0] == "of":
         i = 1
-        while i < len(words) and words[i].lower() in _DETERMINERS and i < 3:
+        while i < n and lows[i] in _DETERMINERS and i < 3:
             i += 1
     elif of_only:
         return None, pos
-    while i < len(words) and words[i].lower() in _COUNTED_MODIFIERS:
+    while i < n and lows[i] in _COUNTED_MODIFIERS:
         i += 1
     out: list[str] = []
-    while i < len(words) and len(out) < 4:
+    while i < n and len(out) < 4:
         w = words[i]
-        if w.lower() in _COUNTED_STOP or w.lower() in _DETERMINERS:
+        if lows[i] in _COUNTED_STOP_OR_DETERMINER:
             break
         out.append(w)
         if is_plural(w) or w.endswith(("’s", "'s")):
@@ -1128,23 +1157,28 @@ def _counted(text: str, pos: int, of_only: bool) -> tuple[str | None, int]:
     return " ".join(out), text.find(out[-1], m.start(1)) + len(out[-1])
 
 
-def _build_parsed(text, end, num_start, value, low, high, unit, qual, prec, form, unit_word,
-                  time_unit, pm) -> ParsedFigure:
+def _build_parsed(text: str, fig: tuple) -> ParsedFigure:
+    counted, rate = _counted_and_rate(text, fig)
+    return ParsedFigure(fig[3], fig[4], fig[5], fig[6], fig[7], counted, rate, fig[8], fig[9], fig[12])
+
+
+def _counted_and_rate(text: str, fig: tuple) -> tuple[str | None, str | None]:
+    """The counted noun and the rate after the figure ``fig``."""
+    end, num_start, unit, unit_word, time_unit = fig[1], fig[2], fig[6], fig[10], fig[11]
     rate = None
     pos = end
-    rm = P.RATE.match(text, pos)
+    rm = _RATE_MATCH(text, pos)
     if rm:
         rate, pos = _rate_of(rm), rm.end()
     hyphenated = unit is not None and "-" in text[num_start:end]     # "a six-month contract"
     of_only = unit is not None and unit not in _CURRENCY_CODES_OUT and not hyphenated
     counted, cend = _counted(text, pos, of_only)
     if rate is None and counted is not None:
-        rm = P.RATE.match(text, cend)
+        rm = _RATE_MATCH(text, cend)
         if rm:
             rate = _rate_of(rm)
     if counted is None and unit_word and unit not in ("percent", "fraction", "times") \
             and unit not in _CURRENCY_CODES_OUT and not time_unit and unit_word.isalpha() \
             and len(unit_word) > 3:
         counted = unit_word                 # "44,947 megawatts"
-    return ParsedFigure(value=value, low=low, high=high, unit=unit, qualifier=qual,
-                        counted=counted, rate=rate, precision=prec, form=form, uncertainty=pm)
+    return counted, rate

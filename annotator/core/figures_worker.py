@@ -54,14 +54,10 @@ _POS = struct.Struct("<q")
 def figure_rows(page_text: str) -> list[tuple]:
     """The figures of one page as plain tuples (what the helper sends): offsets into ``page_text``
     and the parsed fields in :class:`~annotator.core.figures.ParsedFigure` order."""
-    from annotator.core.figures import detect_figures
+    from annotator.core.figures import _scan
 
-    out = []
-    for f in detect_figures(page_text):
-        p = f.parsed
-        out.append((f.start, f.end, p.value, p.low, p.high, p.unit, p.qualifier, p.counted, p.rate, p.precision,
-                    p.form, p.uncertainty))
-    return out
+    # what detect_figures finds, with every field of its parsed figures, without building the objects
+    return _scan(page_text, strict=True, rows=True)
 
 
 def _frame(obj) -> bytes:
