@@ -440,3 +440,43 @@ def test_numbers_used_as_names_after_a_determiner():
     assert spans("A close look at Mr. Trump's two airplanes - the 757 and a smaller jet") == ["two"]
     assert spans("Among the big-money 2016 players that have drawn") == []
     assert spans("the 10 largest banks and the 300 guests") == ["10", "300"]
+
+
+# A qualifier written after a number in words with a unit ("ten percent or so") left the figure without a
+# start and stopped the whole pass with a TypeError; an exponent or a numeral beyond what a float holds
+# ("1e6555", a 400-digit run) raised OverflowError.
+@pytest.mark.parametrize("text, span, value, unit, qualifier", [
+    ("Prices rose ten percent or so last year.", "ten percent or so", 10.0, "percent", "about"),
+    ("The plan costs five million dollars or more.", "five million dollars or more", 5e6, "USD", "or more"),
+    ("The talks lasted three hours or more.", "three hours or more", 3.0, "hour", "or more"),
+    ("They walked about two hundred metres or so.", "about two hundred metres or so", 200.0, "m", "about"),
+])
+def test_a_qualifier_after_a_number_in_words_with_a_unit(text, span, value, unit, qualifier):
+    (f,) = detect_figures(text)
+    assert (f.text, f.parsed.value, f.parsed.unit, f.parsed.qualifier) == (span, value, unit, qualifier)
+
+
+@pytest.mark.parametrize("text", ["code 1e6555 hrs", "1" + "0" * 400 + " people", "1," + "000," * 120 + "000 USD",
+                                  "between 5 and 3e999 tons", "x 4×10^9999 m"])
+def test_numbers_beyond_a_float_are_not_figures_and_do_not_crash(text):
+    for f in detect_figures(text):
+        assert f.parsed.value is None or f.parsed.value < 1e300
+        f.value_json()
+    parse_figure(text)
+
+
+_WORDS = ("one two ten twenty hundred thousand million billion dozen tens of a the half third and or more so "
+          "less fewer about around nearly at least up to between from to than over some several few percent "
+          "per cent % $ € rials dollars USD bn m km kg metres hours years a year per month said 24 2023 1,500 "
+          "30,000 3,6 4.2 100,000-200,000 15 0.5 1e6 - – , . ( ) “ ” ’ No. ~ < ≥ +1 9/11 10:30 1st March").split()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=12), st.sampled_from([" ", "", "\n", "-"]))
+def test_any_sequence_of_figure_words_parses_without_error(words, sep):
+    text = sep.join(words)
+    for f in detect_figures(text):
+        assert text[f.start:f.end] == f.text
+        f.parsed
+        f.value_json()
+    parse_figure(text)

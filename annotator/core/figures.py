@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from . import figures_lexicon as L
 from . import figures_patterns as P
 from .figures_numerals import (
-    WORD_VALUES, exponent, is_plural, read_digits, read_word_tokens, read_words, value_precision,
+    MAX_NUMERAL, WORD_VALUES, exponent, is_plural, read_digits, read_word_tokens, read_words, value_precision,
 )
 
 __all__ = [
@@ -476,6 +476,8 @@ def _digits(t: _Text, m, g):
         if not (head.isdigit() and len(head) <= 3):  # "in 2019 500 people": no thousands
             m = P.MAIN_NO_SPACE.match(low, s)
             return _digits(t, m, m.groups())
+    if len(raw) > MAX_NUMERAL:
+        return None, e                              # a run of hundreds of digits is no figure
     if raw.isdigit():
         stripped = raw.rstrip("0")
         value, prec, plain = float(raw), 10.0 ** (len(raw) - len(stripped)) if stripped else 1.0, True
@@ -513,6 +515,8 @@ def _digits(t: _Text, m, g):
     done = False
     if g[I_EXP] is not None:
         k = exponent(g[I_EXP])
+        if k is None:
+            return None, m.end(I_EXP + 1)           # "1e6555": beyond any number a float holds
         value *= 10.0 ** k
         prec *= 10.0 ** k
         plain = False
@@ -846,6 +850,8 @@ def _range(t, m, g, fig, cur, scale, plain, btw_start, rfrom, frm, first_is_num)
         end = m.end(I_W2 + 1)
     if g[I_EXP2] is not None:
         k = exponent(g[I_EXP2])
+        if k is None:
+            return None
         hi *= 10.0 ** k
         hprec *= 10.0 ** k
         end = m.end(I_EXP2 + 1)
@@ -999,7 +1005,7 @@ def _words(t: _Text, m, g):
     elif qual is not None:
         if qual == "over" and time_unit:
             qual = None
-        else:
+        elif qstart is not None:    # written before the number (not "hundred m or more")
             start = qstart
     fig = (start, end, num_start, value, low_v, high_v, unit, qual, prec, form, unit_word,
            time_unit, None)

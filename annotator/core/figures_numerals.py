@@ -23,6 +23,11 @@ def _valid_groups(groups: list[str]) -> bool:
     return 1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
 
 
+#: a numeral written with more characters than this is no figure (a run of digits in a table dump, a
+#: hash); it would also overflow the float of its precision
+MAX_NUMERAL = 100
+
+
 def read_digits(raw: str) -> tuple[float, float, bool] | None:
     """Read a digit numeral: (value, precision, plain integer?), or None when it is no number.
 
@@ -31,6 +36,8 @@ def read_digits(raw: str) -> tuple[float, float, bool] | None:
     "1.234,5" use dots for thousands; "1 500" (space, no-break or thin space) is 1500.  A plain
     integer has no separator at all ("1500", "2019").
     """
+    if len(raw) > MAX_NUMERAL:
+        return None
     if raw.isdigit():
         stripped = raw.rstrip("0")
         return float(raw), 10.0 ** (len(raw) - len(stripped)) if stripped else 1.0, True
@@ -67,13 +74,18 @@ def read_digits(raw: str) -> tuple[float, float, bool] | None:
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺−", "0123456789-+-")
 
 
-def exponent(s: str) -> int:
-    """The power of ten written as "e-3", "×10^6", "×10−5" or "×10⁻⁵"."""
+def exponent(s: str) -> int | None:
+    """The power of ten written as "e-3", "×10^6", "×10−5" or "×10⁻⁵"; None beyond what a float
+    holds ("e6555": garbage, not a figure)."""
     s = s.strip(" \u00a0")
     if s[0] in "eE":
-        return int(s[1:].translate(_SUPERSCRIPTS))
-    rest = s.split("10", 1)[1].lstrip("^").translate(_SUPERSCRIPTS).replace("+", "")
-    return int(rest)
+        rest = s[1:].translate(_SUPERSCRIPTS)
+    else:
+        rest = s.split("10", 1)[1].lstrip("^").translate(_SUPERSCRIPTS).replace("+", "")
+    if len(rest.lstrip("+-−")) > 3:
+        return None
+    k = int(rest)
+    return k if -300 <= k <= 300 else None
 
 
 def value_precision(v: float) -> float:
