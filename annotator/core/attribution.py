@@ -626,10 +626,11 @@ class AttributionEngine:
 
     def prepare_page(self, start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple]:
         """The text-only analysis of the paragraphs that start in [start, end), for an engine in another
-        process to :meth:`install`: sentences, quotations, cue scans and the analysis of
-        the verb cues that the figures ``spans`` (this page's) depend on. Nothing here depends on the
-        document read so far, so installing it changes no result, only who computes it. Texts without
-        blank-line paragraphs (found lazily) are not prepared."""
+        process to :meth:`install`: sentences, quotations, cue scans, the sentences the figures ``spans``
+        (this page's) depend on with the verb cues in them and their analysis, and the analysis of the
+        "according to" cues. Nothing here depends on the document read so far, so installing it changes
+        no result, only who computes it. Texts without blank-line paragraphs (found lazily) are not
+        prepared."""
         if not self.ix.blocks:
             return []
         self.add_focus(spans)
@@ -644,25 +645,31 @@ class AttributionEngine:
             quotes = [(q.start, q.end, q.open_mark, q.close_mark) for q in ix._quotes_of(pi)]
             cues, flags = _scan_paragraph(text, ps, pe)
             keep = self._focus_sentences(pi)
-            pre = {}
-            for cs, ce, cue in cues:
-                if keep is not None and bisect.bisect_right(starts, cs) - 1 not in keep:
-                    continue
+            kept, rest, pre = cues, [], {}
+            if keep is not None:
+                kept = []
+                for c in cues:
+                    (kept if bisect.bisect_right(starts, c[0]) - 1 in keep else rest).append(c)
+            for cs, ce, cue in kept:
                 pre[cs] = (ce, self._verb_analysis(cs, ce, cue))
-            out.append((ps, pe, starts, quotes, cues, flags, pre))
+            acc = [(m.start(), m.end(), self._according_analysis(m.start(), m.end()))
+                   for m in ACCORDING_RE.finditer(text, ps, pe)] if flags[0] else []
+            # the figures the kept sentences were chosen for: the main process uses them if it has the same
+            figs = None if self._focus is None else self._focus.get(pi, [])
+            out.append((ps, pe, starts, quotes, kept, rest, flags, figs, keep, pre, acc))
         return out
 
     def install(self, paragraphs: list[tuple]) -> None:
         """Take the analysis :meth:`prepare_page` made in another process (paragraphs already read here
         keep their own)."""
         ix = self.ix
-        for ps, pe, starts, quotes, cues, flags, pre in paragraphs:
+        for ps, pe, starts, quotes, kept, rest, flags, figs, keep, pre, acc in paragraphs:
             if ix._pend.get(ps) != pe or ps in self._para_rel:
                 continue
             ix._sents.setdefault(ps, starts)
             if ps not in ix._quotes:
                 ix._quotes[ps] = [Quote(*q) for q in quotes]
-            self._cues[ps] = (cues, flags)
+            self._cues[ps] = (kept, rest, flags, figs, keep, acc)
             self._verb_pre.update(pre)
 
     # ------------------------------------------------------------------ relations per paragraph
@@ -692,25 +699,32 @@ class AttributionEngine:
         text = self.text
         ps, pe = self.ix.para_span(pi)
         rels: list[Relation] = []
-        keep = self._focus_sentences(pi)
-        self._para_keep[pi] = keep
-        starts = self.ix._sentences_of(pi) if keep is not None else None
         ahead = self._cues.pop(pi, None)  # the scans below, done ahead (prepare_page)
+        acc_pre = None
         if ahead is None:
             cues, (acc, poll, poss, came, relay) = _scan_paragraph(text, ps, pe)
         else:
-            cues, (acc, poll, poss, came, relay) = ahead
-        # 1. verb cues
+            cues, rest, (acc, poll, poss, came, relay), figs, keep, acc_pre = ahead
+            if figs != (None if self._focus is None else self._focus.get(pi, [])):
+                cues = sorted(cues + rest)  # chosen for other figures: choose again
+                ahead = None
+        if ahead is None:
+            keep = self._focus_sentences(pi)
+            starts = self.ix._sentences_of(pi) if keep is not None else None
+            cues = [c for c in cues if keep is None or bisect.bisect_right(starts, c[0]) - 1 in keep]
+        self._para_keep[pi] = keep
+        # 1. verb cues (of the sentences some figure depends on)
         for cs, ce, cue in cues:
-            if keep is not None and bisect.bisect_right(starts, cs) - 1 not in keep:
-                continue  # a sentence no figure depends on
             r = self._verb_relation(cs, ce, cue)
             if r is not None:
                 rels.append(r)
                 self._remember(r)
         # 2. according to
-        for m in (ACCORDING_RE.finditer(text, ps, pe) if acc else ()):
-            r = self._according_relation(m.start(), m.end())
+        if acc_pre is None:
+            acc_pre = [(m.start(), m.end(), self._according_analysis(m.start(), m.end()))
+                       for m in ACCORDING_RE.finditer(text, ps, pe)] if acc else ()
+        for cs, ce, an in acc_pre:
+            r = self._according_relation(cs, ce, an)
             if r is not None:
                 rels.append(r)
         # 3. "in a new Fox News poll"
@@ -1369,7 +1383,9 @@ class AttributionEngine:
 
     # ------------------------------------------------------------------ other cues
 
-    def _according_relation(self, cs: int, ce: int) -> Relation | None:
+    def _according_analysis(self, cs: int, ce: int) -> tuple | None:
+        """What an "according to" cue says by the text alone: None, or (source start, source end, source
+        phrase, appositives, contents). A pure function of the text (see :meth:`prepare_page`)."""
         ss, se = self.ix.sentence_span(cs)
         r = self._np_right(ce, se, loose=True)
         if r is None:
@@ -1378,9 +1394,6 @@ class AttributionEngine:
         opener = not self.text[ss:cs].strip(" ,\"“").split() or self.text[ss:cs].strip().lower() in ("but", "and", "yet")
         if opener:
             appos = [x for x in appos if x.startswith("(")]
-        speaker = self._resolve(np, a, b, appos)
-        if speaker is None:
-            return None
         tail_end = b
         if appos:
             k = self.text.find(appos[0], b, se + 1)
@@ -1388,6 +1401,16 @@ class AttributionEngine:
                 tail_end = k + len(appos[0])
         contents = [(ss, cs), (tail_end, se)]
         contents = [(x, y) for x, y in contents if y > x and self.text[x:y].strip(" ,.;”\"")]
+        return a, b, np, tuple(appos), contents
+
+    def _according_relation(self, cs: int, ce: int, an: tuple | None) -> Relation | None:
+        """The relation of an "according to" cue from its :meth:`_according_analysis` ``an`` (used once)."""
+        if an is None:
+            return None
+        a, b, np, appos, contents = an
+        speaker = self._resolve(np, a, b, appos)
+        if speaker is None:
+            return None
         return Relation(cs, ce, a, b, contents, speaker, "according", 0.9, evidence=(cs, b))
 
     def _poll_relation(self, m: re.Match) -> Relation | None:
