@@ -27,9 +27,18 @@ def side_by_side(raw: Callable[[], object], ours: Callable[[], object], repeat: 
     return statistics.median(raw_t), statistics.median(ours_t)
 
 
-def report(name: str, raw: float, ours: float, target: float, unit: str = "ms", scale: float = 1000.0) -> bool:
+def report(name: str, raw: float, ours: float, target: float, unit: str = "ms", scale: float = 1000.0,
+           aim: bool = False) -> bool:
+    """Print one ratio line and return whether it is within ``target``.
+
+    ``aim``: the bound is the project's own aim, not a target an issue sets: the line says
+    "(aim <= ...) met / not met" and a miss does not count as over target (returns True)."""
     ratio = ours / raw if raw else float("inf")
     ok = ratio <= target
+    if aim:
+        verdict = f"(aim <= {target}x) {'met' if ok else 'not met'}"
+    else:
+        verdict = f"(target <= {target}x) {'OK' if ok else 'OVER'}"
     print(f"{name:<48} raw {raw * scale:9.3f} {unit}  ours {ours * scale:9.3f} {unit}  "
-          f"ratio {ratio:5.2f}x  (target <= {target}x) {'OK' if ok else 'OVER'}")
-    return ok
+          f"ratio {ratio:5.2f}x  {verdict}")
+    return ok or aim

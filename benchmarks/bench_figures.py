@@ -129,9 +129,9 @@ def _measure(label: str, doc, rounds: int) -> bool:
     figs = statistics.mean(len(f) for f in found)
     print(f"{label}: {pages} pages, {words:.0f} words and {figs:.1f} detected figures a page")
     raw_t, ours_t = _cpu_side_by_side(raw, spans, rounds)
-    ok = report(f"detect_figures vs get_text('words'), {label}", raw_t, ours_t, target=0.25)
+    ok = report(f"detect_figures vs get_text('words'), {label}", raw_t, ours_t, target=0.25, aim=True)
     raw_p, ours_p = _cpu_side_by_side(raw, parsed, rounds)
-    ok &= report(f"detect + parsed fields vs get_text('words'), {label}", raw_p, ours_p, target=0.4)
+    ok &= report(f"detect + parsed fields vs get_text('words'), {label}", raw_p, ours_p, target=0.4, aim=True)
     print(f"per page (CPU): get_text('words') {raw_t * 1000 / pages:.3f} ms, detect_figures "
           f"{ours_t * 1000 / pages:.3f} ms, with parsed fields {ours_p * 1000 / pages:.3f} ms")
     return ok

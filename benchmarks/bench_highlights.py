@@ -109,7 +109,7 @@ def main() -> int:
         cur.endEditBlock()
 
     raw1, ours1 = side_by_side(raw_one, one_edit, repeat=50, rounds=5)
-    report("one edit redraw (reader vs raw reset+merge of one range)", raw1, ours1, 10.0, unit="us", scale=1e6)
+    report("one edit redraw (reader vs raw reset+merge of one range)", raw1, ours1, 10.0, unit="us", scale=1e6, aim=True)
     view.deleteLater()
     app.processEvents()
     return 0 if ok else 1

@@ -59,6 +59,8 @@ def test_results_table_parses_ratio_memory_and_warning_lines():
         "(target <= 10.0x) OK",
         "suggest() pass, 5 p vs get_text words            raw     0.006 s  ours     0.025 s  ratio  4.50x  "
         "(target <= 1.5x) OVER",
+        "detect_figures vs get_text('words'), generated   raw   989.705 ms  ours   708.329 ms  ratio  0.72x  "
+        "(aim <= 0.25x) not met",
         "WARNING: pymupdf imported before the first paint (slow start-up: import lazily)",
         "per page: get_text('words') 1.31 ms | suggest 7.26 ms",
     ])
@@ -68,6 +70,7 @@ def test_results_table_parses_ratio_memory_and_warning_lines():
         ("peak RSS, 1000 pages open and scrolled through", "-", "<= 400 MiB", "OK"),
         ("one edit redraw (reader vs raw reset+merge of one range)", "4.50x", "<= 10.0x", "OK"),
         ("suggest() pass, 5 p vs get_text words", "4.50x", "<= 1.5x", "OVER"),
+        ("detect_figures vs get_text('words'), generated", "0.72x", "<= 0.25x (aim)", "not met"),
     ]
     assert rows[1].ours == "208.7 MiB"
     assert warnings == ["WARNING: pymupdf imported before the first paint (slow start-up: import lazily)"]
