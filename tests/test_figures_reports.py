@@ -32,8 +32,44 @@ def test_area_code_on_the_line_before():
 
 
 def test_a_column_of_table_numbers_is_not_a_phone_number():
-    # FBI NICS table: one cell a line; "249\n13\n29" must not be read as spaced phone groups
-    assert texts("1,281\n218\n249\n13\n29,905\n38,487\n102") == []
+    # FBI NICS table: one cell a line; "249\n13\n29" must not be read as spaced phone groups: each cell is a figure
+    assert texts("1,281\n218\n249\n13\n29,905\n38,487\n102") == ["1,281", "218", "249", "13", "29,905", "38,487",
+                                                                  "102"]
+
+
+# ------------------------------------------------------------------------------------ table cells
+
+FBI_ROWS = ("State / Territory\nPermit\nHandgun\nLong Gun\nTotals\nAlabama\n18,870\n23,022\n22,650\n0\n71,137\n"
+            "Alaska\n209\n3,062\n3,209\n")
+
+
+def test_table_cells_given_one_a_line_are_figures():
+    # the FBI NICS table as the PDF gives it: a row label, then one cell a line; a number right after the
+    # state's name is a cell, not part of a name ("Alaska\n209" is not "Boeing 737")
+    assert texts(FBI_ROWS) == ["18,870", "23,022", "22,650", "0", "71,137", "209", "3,062", "3,209"]
+
+
+def test_a_number_alone_between_lines_of_text_is_still_a_page_number():
+    assert texts("The committee met again in the spring.\n\n37\n\nCHAPTER THREE\nIt decided nothing.") == []
+    assert texts("the last words of the page\n12\nthe first words of the next page") == []
+
+
+def test_a_printers_key_is_no_table():
+    # Lessig, Free Culture, copyright page: the print-run line, one number a line
+    text = "Printed in the United States of America\n\n1\n3\n5\n7\n9\n10\n8\n6\n4\n2\n\nDesigned by Marysarah Quinn"
+    assert texts(text) == []
+
+
+def test_fbi_nics_table_pdf_has_its_cells_suggested(corpus_dir):
+    from annotator.core.documents import load_document
+    from annotator.core.suggest import suggest
+
+    doc = load_document(corpus_dir / "pdf" / "fbi-nics-firearm-checks-2015-11-rotated90.pdf")
+    found = suggest(doc.text, [{"start": p.start, "end": p.end} for p in doc.pages])
+    cells = [s.text for s in found]
+    assert len(cells) > 1000  # 55 states and territories x 22 columns; it was none
+    assert cells[:5] == ["18,870", "23,022", "22,650", "859", "1,178"]
+    assert all(s.speakers[0].name is None for s in found[:50])  # the document's own voice
 
 
 # ------------------------------------------------------------------------- codes, names and models

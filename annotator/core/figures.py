@@ -655,19 +655,58 @@ def _reject_plain(t, m, g, s, e, end, raw, v, is_int, qual, month, lm, c):
         if pl in L.LABEL_WORDS or pl.rstrip(",:") in L.LABEL_WORDS:
             return P.LABEL_LIST.match(low, end).end()   # "page 12", "Figs. 4 and 5"
         if pw and c in " \n" and pw[0].isupper() and pl not in L.CAPITALISED_OK and (
-                pw.isalpha() or pw.isupper() and pw.replace("-", "").isalnum()):
-            return e                                # "Royedad 24", "Boeing 737"
+                pw.isalpha() or pw.isupper() and pw.replace("-", "").isalnum()) \
+                and not (c == "\n" and _table_cell(text, s, end)):
+            return e                                # "Royedad 24", "Boeing 737" (not "Alaska\n209\n3,062")
     if is_int and _bracketed(t, s, end) and v < 10000:
         return P.LABEL_LIST.match(low, end).end()   # "[3]", "(2)", "(12, 13)"
     ls = text.rfind("\n", 0, s) + 1
     if not text[ls:s].strip(" \t\u00a0-–—•*■▪●◆❚"):
         le = text.find("\n", end)
         rest = text[end:le if le >= 0 else n]
-        if not rest.strip(" \t\u00a0-–."):
+        if not rest.strip(" \t\u00a0-–.") and not _table_cell(text, s, end):
             return e                                # a line holding only a (page) number
         if (is_int or P.SECTION.fullmatch(raw)) and P.LIST_MARK.match(rest):
             return e                                # "1. Introduction", "2.3 Methods"
     return None
+
+
+def _table_cell(text: str, s: int, end: int) -> bool:
+    """Is the number ``text[s:end]``, alone on its line, a cell of a table whose cells a PDF gives one
+    a line (the FBI's NICS table: "Alabama\n18,870\n23,022\n…"), rather than a page number or the
+    end of a name ("Boeing\n737")? It is when the line before or after it also holds only a number."""
+    ls = text.rfind("\n", 0, s) + 1
+    le = text.find("\n", end)
+    if not P.CELL_LINE.fullmatch(text, ls, le if le >= 0 else len(text)):
+        return False                                # not alone on its line
+    before = after = False
+    if ls >= 2:
+        ps = text.rfind("\n", 0, ls - 1) + 1
+        before = P.CELL_LINE.fullmatch(text, ps, ls - 1) is not None
+    if le >= 0:
+        ne = text.find("\n", le + 1)
+        after = P.CELL_LINE.fullmatch(text, le + 1, ne if ne >= 0 else len(text)) is not None
+    return (before or after) and not _numbering(text, ls)
+
+
+def _numbering(text: str, ls: int) -> bool:
+    """Do the lines around ``ls`` that each hold one number just count 1, 2, 3… in some order (a
+    book's printer's key "1 3 5 7 9 10 8 6 4 2", a table's row numbers), which states no quantity?"""
+    a = ls
+    for _ in range(30):                             # back to the first line of the run
+        p = text.rfind("\n", 0, a - 1) + 1 if a >= 2 else -1
+        if p < 0 or not P.CELL_LINE.fullmatch(text, p, a - 1):
+            break
+        a = p
+    values = []
+    for line in text[a:].split("\n", 60)[:60]:
+        if not P.CELL_LINE.fullmatch(line):
+            break
+        v = line.strip(" \t\u00a0")
+        if not v.isdigit():
+            return False
+        values.append(int(v))
+    return len(values) >= 3 and sorted(values) == list(range(1, len(values) + 1))
 
 
 def _not_a_quantity(t: _Text, s: int, end: int, raw: str, c: str, qual):

@@ -155,6 +155,9 @@ NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")
 NEXT_WORDS = re.compile(r"[ \u00a0]++([A-Za-z][\w'’-]*+(?:[ \u00a0]++[A-Za-z][\w'’-]*+){0,5}+)")
 LIST_MARK = re.compile(r"[.):]?[\s\x00-\x1f•·▪◦‣∙]+[A-Z]|[.):][ \t\u00a0]")
 SECTION = re.compile(r"[0-9]+(?:\.[0-9]+)+")
+# a line that holds only a number, as a table's cell does when a PDF gives its cells one a line
+# ("18,870", "0", "2.5%", "$1,200", "(3.4)", "-12")
+CELL_LINE = re.compile(r"[ \t\u00a0]*[-–(]?[$€£]?[0-9][0-9,.\u00a0]*%?\)?\*?[ \t\u00a0]*")
 LABEL_LIST = re.compile(
     r"[a-z]?\)?(?:\s*(?:,\s*(?:and|or|&)?|and|&|–|-|to|or|through|of)\s*\(?[0-9]+(?:\.[0-9]+)*[a-z]?\)?(?![0-9]))*")
 URLISH = re.compile(r"://|www\.|@|[a-z0-9]\.(?:com|org|net|gov|edu|int|info|io|co|uk|de|fr|eu)\b"
