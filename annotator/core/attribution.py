@@ -19,7 +19,10 @@ Rules, in the order they are tried for a figure:
    quotation holding a cue, and explicit relay verbs ("reminds the claims of");
 4. carry-over: a sentence without a cue after a "said" sentence of the same paragraph
    (not after "according to", not after "In other words"/"But"/"However");
-5. "This number was later confirmed by X" adds X as "confirms" (or "disputes").
+5. "This number was later confirmed by X" adds X as "confirms" (or "disputes");
+6. speaker labels (transcripts: "TRUMP: …", "Rep. Trey Gowdy (R-S.C.):"…""): the labelled speaker states
+   the whole turn unless a cue inside it says otherwise (it then relays); in a transcript a turn continues
+   over the paragraphs up to the next label. Headings and notes ("Correction:", "SUMMARY:", "Q:") are not labels.
 
 Names: titles go to the affiliation ("Tunisian Prime Minister"), appositives too
 ("Mehdi Hajian, the spokesman of FARAJA, …"); pronouns, surnames, acronyms and
@@ -557,7 +560,87 @@ def _size_key(r: Relation) -> tuple[int, int]:
 
 _RULES = {"say": "reported speech", "according": "according to", "participle": "reported speech",
           "quote": "quotation", "relay": "relay", "poll": "poll/report", "continuation": "quotation continues",
-          "passive": "passive with agent"}  # the rule a candidate comes from, shown as the UI's "why"
+          "passive": "passive with agent", "label": "speaker label",
+          "label-turn": "speaker label (turn continues)"}  # the rule a candidate comes from, shown as the UI's "why"
+_LABEL_MODES = ("label", "label-turn")
+_TURN_END = frozenset(".?!\"”’')]…—–-:;")  # how a turn of speech ends (a heading or a link does not)
+
+
+# --------------------------------------------------------------------------- speaker labels (transcripts)
+
+# "TRUMP: …", "Rep. Trey Gowdy (R-S.C.):"…"": a label is found from its colon (followed by a space or an
+# opening quotation mark), then read back to the start of its line
+_LABEL_COLON = re.compile(r":(?=[ \t\"“‘'])")
+_LABEL_PAREN = re.compile(r"^(.*?)\s*\(([^()]{1,30})\)$")
+_LABEL_CHARS = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F.'’\- ]*")
+_LABEL_UPPER_RUN = re.compile(r"[^\W\d_]+")
+_LABEL_PARTICLES = frozenset("de del della di da van von der den du la le dos das bin ibn al el ben".split())
+_LABEL_TITLE_GLUE = frozenset(("of", "the", "for", "and"))
+# words of headings, captions and notes that take a colon ("Correction:", "SUMMARY:", "Key points:")
+_LABEL_STOP = frozenset(
+    """note notes correction corrections update updates updated clarification editor editors editor's source
+    sources photo photos photograph image images picture caption credit credits video videos audio watch listen
+    read more related see key points point tip tips table figure fig chart graph graphic map exhibit appendix
+    chapter section part step box summary abstract background introduction conclusion conclusions method
+    methods results discussion keywords references reference disclaimer disclaimers disclosure warning caution
+    important attention agency action dates date time address addresses location contact subject title author
+    authors published posted filed transcript question questions answer answers claim claims fact facts verdict
+    ruling rating analysis context bottom line breaking exclusive opinion live follow share email phone fax web
+    website copyright objective objectives goal goals purpose scope definition definitions example examples
+    total notice pros cons bonus lesson lessons factbox timeline quote quotes excerpt excerpts moderator
+    audience interviewer unidentified unknown male female voice crowd narrator announcer""".split()
+)
+
+
+def _title_case(word: str) -> str:
+    """"O'ROURKE" -> "O'Rourke", "MCCAIN" -> "McCain", "SEN." -> "Sen."; a possessive s stays small."""
+    out = _LABEL_UPPER_RUN.sub(lambda m: m.group()[0] + m.group()[1:].lower(), word)
+    if out.startswith("Mc") and len(out) > 3:
+        out = "Mc" + out[2].upper() + out[3:]
+    if out[-2:] in ("'S", "’S"):
+        out = out[:-1] + "s"
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_label(raw: str) -> tuple | None:
+    """What the words before a line's colon say as a speaker label: (the name as the engine reads it,
+    title-cased if written in capitals ("Sen. Bernie Sanders"), the affiliation in parentheses or None,
+    all capitals, titled, one word), or None when they do not look like a person or organisation
+    ("Correction", "The Facts", "Table 2", "Q", "The reason is simple")."""
+    lab = raw.strip()
+    paren = None
+    m = _LABEL_PAREN.match(lab)
+    if m:
+        lab, paren = m.group(1), m.group(2).strip()
+    if not 2 <= len(lab) <= 60 or not _LABEL_CHARS.fullmatch(lab):
+        return None  # digits, commas, symbols: not a name
+    upper = lab.isupper()
+    toks = lab.split()
+    if upper:
+        toks = [_title_case(t) for t in toks]
+    # titles and roles first ("Former secretary of state", "Rep.", "MR."), then the name
+    i = 0
+    titled = False
+    while i < len(toks) - 1:
+        low = toks[i].lower()
+        if low in TITLES or low.rstrip(".") in TITLES:
+            titled = True
+        elif not (titled and low in _LABEL_TITLE_GLUE):
+            break
+        i += 1
+    name = toks[i:]
+    if not 1 <= len(name) <= 4 or not is_cap(name[0]) or not any(len(t.strip(".'’-")) >= 2 for t in name):
+        return None
+    for t in name:
+        low = norm_token(t)
+        if not is_cap(t) and low not in _LABEL_PARTICLES:
+            return None  # "Another notable example"
+        if low in _LABEL_STOP or low in NON_NAMES or low in DAYS_MONTHS:
+            return None
+    if len(name) == 1 and not titled and (name[0].lower() in SPEAKER_NOUNS or name[0].lower() in TITLES):
+        return None  # "AUTHORITY", "AGENCY", "PRESIDENT": a role or a heading, not whose turn it is
+    return " ".join(toks), paren, upper, titled, len(name) == 1
 
 
 # --------------------------------------------------------------------------- engine
@@ -602,6 +685,9 @@ class AttributionEngine:
         self._by_norm: dict[str, _Entity] = {}
         self._speakers_seen: list[tuple[int, Speaker, str | None]] = []  # (pos, speaker, NP head)
         self._seen_by_para: dict[int, list[tuple[int, Speaker, str | None]]] = {}
+        self._label_list: tuple | None = None  # see _labels
+        self._label_rels: dict[int, Relation | None] = {}
+        self._turn_ok: dict[int, bool] = {}
         if focus is not None:
             self._focus = {}
             self.add_focus(focus)
@@ -713,10 +799,15 @@ class AttributionEngine:
             starts = self.ix._sentences_of(pi) if keep is not None else None
             cues = [c for c in cues if keep is None or bisect.bisect_right(starts, c[0]) - 1 in keep]
         self._para_keep[pi] = keep
+        # a speaker label opening the paragraph ("TRUMP: …"), or the turn of the last one continuing
+        turn = self._turn_relation(pi)
         # 1. verb cues (of the sentences some figure depends on)
         for cs, ce, cue in cues:
             r = self._verb_relation(cs, ce, cue)
             if r is not None:
+                if turn is not None and r.speaker.name is None and r.source_start is not None and \
+                        text[r.source_start : r.source_end].lower() in ("i", "we"):
+                    r.speaker = turn.speaker  # "TRUMP: I said it then: …": the turn's speaker
                 rels.append(r)
                 self._remember(r)
         # 2. according to
@@ -763,6 +854,10 @@ class AttributionEngine:
         for r in rels:
             if r.mode != "say" or r.source_start is None:
                 self._remember(r)
+        # 4b. the labelled turn holds the paragraph (any cue in it is smaller, so it wins)
+        if turn is not None:
+            rels.insert(0, turn)
+            self._remember(turn)
         # 5. quotations of this paragraph
         for q in self.ix._quotes_of(pi):
             qr = self._quote_relation(q, rels, pi)
@@ -1490,6 +1585,10 @@ class AttributionEngine:
             before = [r for r in say if os_ <= r.cue_start < q.open_mark and r.mode != "passive"]
             if before:
                 return self._quote_rel_from(q, before[-1], 0.9)
+        # b1. a quotation opening a labelled turn: "Rep. Trey Gowdy (R-S.C.):"…""
+        turn = rels[0] if rels and rels[0].mode in _LABEL_MODES else None
+        if turn is not None and turn.mode == "label" and q.open_mark == turn.contents[0][0]:
+            return self._turn_quote(q, turn)
         # b2. "Rep. Trey Gowdy (R-S.C.):“…”", "The Clinton campaign, in a Q&A, worded it carefully: “…”"
         if q.open_mark is not None:
             os_, oe = self.ix.sentence_span(q.open_mark)
@@ -1538,9 +1637,11 @@ class AttributionEngine:
                 p = text.find(key, p + 1, hi)
         # e. continuation of the previous speaker
         ps, pe = self.ix.para_span(pi)
-        prev_in_para = [r for r in rels if r.mode in ("say", "quote", "continuation") and r.cue_start < q.start
-                        and r.speaker.name is not None]
+        prev_in_para = [r for r in rels if r.mode in ("say", "quote", "continuation", *_LABEL_MODES)
+                        and r.cue_start < q.start and r.speaker.name is not None]
         if prev_in_para:
+            if prev_in_para[-1].mode in _LABEL_MODES:
+                return self._turn_quote(q, prev_in_para[-1])  # a quotation without a cue: the turn's speaker's
             return self._quote_rel_from(q, prev_in_para[-1], 0.75, mode="continuation")
         lead = text[ps : (q.open_mark if q.open_mark is not None else q.start)].strip()
         prev_pi = self.ix.para_prev(pi) if not lead else None
@@ -1555,6 +1656,105 @@ class AttributionEngine:
             r.cue_start, r.cue_end, r.source_start, r.source_end, [(q.start, q.end)], r.speaker, mode,
             min(conf, r.confidence + 0.1), evidence=r.evidence,
         )
+
+    @staticmethod
+    def _turn_quote(q: Quote, turn: Relation) -> Relation:
+        return Relation(turn.cue_start, turn.cue_end, turn.source_start, turn.source_end, [(q.start, q.end)],
+                        turn.speaker, turn.mode, turn.confidence, evidence=turn.evidence)
+
+    # ------------------------------------------------------------------ speaker labels (transcripts)
+
+    def _labels(self) -> tuple[list[int], dict[int, tuple]]:
+        """The speaker labels opening a paragraph, found once (one scan for colons): (their starts, sorted;
+        start -> (colon, _parse_label plan)). A label in capitals, with a title or before a quotation mark
+        counts by itself; a plain name ("Clinton:", "Chris Wallace:") only in a transcript (at least two
+        labels that count by themselves). A turn must read like speech (end like a sentence or open a
+        quotation): "VIDEO: The 20-second hand wash" is a link."""
+        got = self._label_list
+        if got is not None:
+            return got
+        text, ix = self.text, self.ix
+        strong, weak = [], []
+        for m in _LABEL_COLON.finditer(text):
+            k = m.start()
+            a = text.rfind("\n", max(0, k - 80), k) + 1
+            if a == 0 and k > 80:
+                continue
+            while a < k and text[a] in " \t":
+                a += 1
+            if not text[a].isupper():
+                continue
+            plan = _parse_label(text[a:k])
+            if plan is None or ix.para_index(a) != a:
+                continue  # not a name, or a line inside a paragraph
+            pe = ix.para_span(a)[1]
+            c = k + 1
+            while c < pe and text[c] in " \t":
+                c += 1
+            if c >= pe:
+                continue
+            quoted = text[c] in "\"“‘'"
+            if not quoted and text[pe - 1] not in _TURN_END:
+                continue
+            (strong if quoted or plan[2] or plan[3] else weak).append((a, (k, c, plan)))
+        labels = sorted(strong + weak) if len(strong) >= 2 else strong
+        got = self._label_list = ([a for a, _ in labels], dict(labels))
+        return got
+
+    def _label_rel(self, a: int) -> Relation | None:
+        """The relation of the label starting at ``a``: the labelled speaker states the turn's text."""
+        if a in self._label_rels:
+            return self._label_rels[a]
+        k, c, (np, paren, upper, titled, single) = self._labels()[1][a]
+        src_end = k
+        while src_end > a and self.text[src_end - 1] in " \t":
+            src_end -= 1
+        sp = self._resolve(np, a, src_end, [paren] if paren else [])
+        r = None
+        if sp is not None and sp.name is not None and sp.kind != "place":
+            if sp.kind not in ("person", "organisation", "outlet"):
+                sp = Speaker(sp.name, "person", sp.affiliation, sp.aliases)
+            r = Relation(k, k + 1, a, src_end, [(c, self.ix.para_span(a)[1])], sp, "label", 0.8, evidence=(a, k + 1))
+        self._label_rels[a] = r
+        return r
+
+    def _turn_relation(self, pi: int) -> Relation | None:
+        """The label opening paragraph ``pi``, or in a transcript the turn of the last label continuing over
+        this paragraph: only between two labels, at most 12 paragraphs apart, with nothing between them
+        that is not speech (a heading, a list item, a "Source:" line)."""
+        starts, at = self._labels()
+        if not starts:
+            return None
+        if pi in at:
+            return self._label_rel(pi)
+        if len(starts) < 2:
+            return None
+        i = bisect.bisect_left(starts, pi)
+        if i == 0 or i == len(starts):
+            return None
+        first = starts[i - 1]
+        ok = self._turn_ok.get(first)
+        if ok is None:
+            ok = self._turn_ok[first] = self._turn_continues(first, starts[i])
+        lab = self._label_rel(first) if ok else None
+        if lab is None:
+            return None
+        ps, pe = self.ix.para_span(pi)
+        return Relation(lab.cue_start, lab.cue_end, lab.source_start, lab.source_end, [(ps, pe)], lab.speaker,
+                        "label-turn", 0.65, evidence=lab.evidence)
+
+    def _turn_continues(self, first: int, nxt: int) -> bool:
+        text = self.text
+        j = self.ix.para_next(first)
+        steps = 0
+        while j is not None and j < nxt:
+            steps += 1
+            a, b = self.ix.para_span(j)
+            if steps > 12 or text[b - 1] not in _TURN_END or _BULLET_RE.match(text, a) or SOURCE_LINE_RE.match(
+                    text[a:b]):
+                return False
+            j = self.ix.para_next(j)
+        return j == nxt
 
     def _last_speaker_of_para(self, pi: int) -> Relation | None:
         """The relation speaking at the end of paragraph pi (for a quotation that opens the next one)."""
@@ -2032,7 +2232,7 @@ class AttributionEngine:
                 key = normalize_name(sp.name or "")
                 if key in seen or sp.name is None:
                     continue
-                if r.relays or (r.mode in ("quote", "continuation") and self._contains_cue(r, inner)) or (
+                if r.relays or (r.mode in ("quote", "continuation", *_LABEL_MODES) and self._contains_cue(r, inner)) or (
                     r.mode in ("say",) and self._near_start(r, inner_left)
                 ):
                     if inner.mode in ("quote", "continuation") and r.mode in ("quote", "continuation"):
@@ -2074,7 +2274,8 @@ class AttributionEngine:
             if k >= 0:
                 enclosing.append((k, k + len(aff)))
         order = sorted(rels, key=_size_key) if len(rels) > 1 else rels
-        ordered = [(r, r.contents, r.source_start, r.source_end, r.mode in ("quote", "continuation")) for r in order]
+        ordered = [(r, r.contents, r.source_start, r.source_end, r.mode in ("quote", "continuation", *_LABEL_MODES))
+                   for r in order]
         got = self._views[pi] = (rels, enclosing, ordered)
         return got
 
