@@ -160,6 +160,8 @@ def test_not_labels():
         c = first(text, fig)
         assert c.name is None, (line, c)
     assert first("At 10:30 the count reached 4,000 ballots.\n\nMore.\n", "4,000").name is None
+    # a dateline with a colon, alone in the article, is not a speaker
+    assert first("NEW DELHI: Prices rose 40 percent.\n\nMore text here.\n", "40 percent").name is None
 
 
 def test_reading_ahead_changes_no_result_in_a_transcript():

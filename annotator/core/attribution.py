@@ -1666,10 +1666,11 @@ class AttributionEngine:
 
     def _labels(self) -> tuple[list[int], dict[int, tuple]]:
         """The speaker labels opening a paragraph, found once (one scan for colons): (their starts, sorted;
-        start -> (colon, _parse_label plan)). A label in capitals, with a title or before a quotation mark
-        counts by itself; a plain name ("Clinton:", "Chris Wallace:") only in a transcript (at least two
-        labels that count by themselves). A turn must read like speech (end like a sentence or open a
-        quotation): "VIDEO: The 20-second hand wash" is a link."""
+        start -> (colon, turn start, _parse_label plan)). A label with a title or before a quotation mark
+        counts by itself; one in capitals only in a transcript (at least two such labels: a lone
+        "WASHINGTON:" is a dateline); a plain name ("Clinton:", "Chris Wallace:") only in a transcript too.
+        A turn must read like speech (end like a sentence or open a quotation): "VIDEO: The 20-second hand
+        wash" is a link."""
         got = self._label_list
         if got is not None:
             return got
@@ -1697,7 +1698,10 @@ class AttributionEngine:
             if not quoted and text[pe - 1] not in _TURN_END:
                 continue
             (strong if quoted or plan[2] or plan[3] else weak).append((a, (k, c, plan)))
-        labels = sorted(strong + weak) if len(strong) >= 2 else strong
+        if len(strong) >= 2:
+            labels = sorted(strong + weak)
+        else:
+            labels = [x for x in strong if x[1][2][3] or text[x[1][1]] in "\"“‘'"]  # titled or quoted
         got = self._label_list = ([a for a, _ in labels], dict(labels))
         return got
 
