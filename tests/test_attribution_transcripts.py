@@ -164,12 +164,86 @@ def test_not_labels():
     assert first("NEW DELHI: Prices rose 40 percent.\n\nMore text here.\n", "40 percent").name is None
 
 
+# Rev.com and many published transcripts: the label alone on its line, a timestamp after it, the speech below
+REV = (
+    "Donald Trump: (12:04)\n"
+    "We have the lowest unemployment in 50 years. 7 million jobs.\n\n"
+    "Joe Biden: (12:31)\n"
+    "He lost 10 million jobs.\n\n"
+    "Chris Wallace: [01:02:33]\n"
+    "Gentlemen, you have 2 minutes each.\n"
+)
+
+
+def test_a_label_alone_on_its_line_speaks_the_lines_below_and_its_timestamp_is_no_figure():
+    from annotator.core.suggest import suggest
+
+    c = first(REV, "7 million")
+    assert (c.name, c.rule) == ("Donald Trump", "speaker label")
+    assert REV[c.evidence_start : c.evidence_end] == "Donald Trump:"
+    assert first(REV, "10 million").name == "Joe Biden"
+    assert first(REV, "2 minutes").name == "Chris Wallace"
+    found = {s.text: s.speaker.name for s in suggest(REV)}
+    assert not any(":" in f for f in found), found  # "12:04", "01:02:33" are not figures
+    assert found["50 years"] == "Donald Trump"
+
+
+CAPS_ALONE = (
+    "CHRIS WALLACE:\n\nMr. President, you have 2 minutes.\n\n"
+    "TRUMP:\n\nWe created 7 million jobs in three years.\n\nThe best numbers ever, 3.5 percent.\n\n"
+    "BIDEN:\n\nHe lost 10 million jobs.\n"
+)
+
+
+def test_a_capitals_label_alone_in_its_paragraph_speaks_the_next_one_and_the_turn_continues():
+    for text in (CAPS_ALONE, CAPS_ALONE.replace("\n\n", "\n")):  # blank lines, or one paragraph a line
+        assert first(text, "2 minutes").name == "Chris Wallace"
+        c = first(text, "7 million")
+        assert (c.name, c.rule) == ("Trump", "speaker label")
+        assert text[c.evidence_start : c.evidence_end] == "TRUMP:"
+        assert (first(text, "3.5 percent").name, first(text, "3.5 percent").rule) == (
+            "Trump", "speaker label (turn continues)")
+        assert first(text, "10 million").name == "Biden"  # the last label: its next paragraph
+    soft = CAPS_ALONE.replace(":\n\n", ":\n")  # "TRUMP:" on the first line of the turn's paragraph
+    assert first(soft, "7 million").name == "Trump"
+    # the last label's turn is its next paragraph only
+    after = CAPS_ALONE + "\nThe debate drew 73 million viewers.\n"
+    assert first(after, "73 million").name is None
+
+
+def test_role_labels_name_the_speaker_by_the_role():
+    text = ("MODERATOR: Welcome. We have 90 minutes tonight.\n\n"
+            "THE PRESIDENT: We created 15 million jobs.\n\n"
+            "THE VICE PRESIDENT: And cut the deficit by $1.7 trillion.\n\n"
+            "PRESIDENT BIDEN: Inflation fell to 3 percent.\n\n"
+            "AUDIENCE MEMBER: What about the 40,000 dead?\n\n"
+            "Q: Is it 12 percent?\n\n"
+            "A: It is 13 percent.\n")
+    for fig, name in (("90 minutes", "Moderator"), ("15 million", "The President"),
+                      ("$1.7 trillion", "The Vice President"), ("40,000", "Audience Member")):
+        c = first(text, fig)
+        assert (c.name, c.kind, c.rule) == (name, "person", "speaker label"), fig
+    c = first(text, "3 percent")
+    assert (c.name, c.affiliation) == ("Biden", "President")  # a title and a name: the name, titled
+    assert first(text, "12 percent").name is None  # "Q:": an interviewer we cannot name
+    assert first(text, "13 percent").name is None
+
+
+def test_headings_alone_on_their_line_are_not_labels():
+    text = ("SUMMARY:\nThe FAA proposes 14 changes.\n\nSUPPLEMENTARY INFORMATION:\nThe agency received 40 comments.\n\n"
+            "FINDINGS:\nThe share rose to 25 percent.\n\nRECOMMENDATIONS:\nThe agency should cut 9 rules.\n")
+    for fig in ("14 changes", "40 comments", "25 percent", "9 rules"):
+        assert first(text, fig).name is None, fig
+    # a plain name alone on its line, without a transcript or a timestamp, is no label either
+    assert first("Joe Biden:\nHe lost 10 million jobs.\n\nMore text here.\n", "10 million").name is None
+
+
 def test_reading_ahead_changes_no_result_in_a_transcript():
     import re
 
     from tests.test_attribution_ahead import _ahead, _plain
 
-    text = "\n\n".join([DEBATE, TRANSCRIPT_LONG_TURN, POLNEAR_EXCHANGE] * 4)
+    text = "\n\n".join([DEBATE, TRANSCRIPT_LONG_TURN, POLNEAR_EXCHANGE, REV, CAPS_ALONE] * 4)
     step = len(text) // 6
     chunks = [(i, min(len(text), i + step)) for i in range(0, len(text), step)]
     figures = [m.span() for m in re.finditer(r"\d[\d,.]*", text)]

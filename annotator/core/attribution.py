@@ -22,7 +22,9 @@ Rules, in the order they are tried for a figure:
 5. "This number was later confirmed by X" adds X as "confirms" (or "disputes");
 6. speaker labels (transcripts: "TRUMP: …", "Rep. Trey Gowdy (R-S.C.):"…""): the labelled speaker states
    the whole turn unless a cue inside it says otherwise (it then relays); in a transcript a turn continues
-   over the paragraphs up to the next label. Headings and notes ("Correction:", "SUMMARY:", "Q:") are not labels.
+   over the paragraphs up to the next label. A label alone on its line ("Donald Trump: (12:04)", "TRUMP:")
+   speaks the lines below; a role label ("MODERATOR:", "THE PRESIDENT:") names the speaker by the role.
+   Headings and notes ("Correction:", "SUMMARY:", "Q:") are not labels.
 
 Names: titles go to the affiliation ("Tunisian Prime Minister"), appositives too
 ("Mehdi Hajian, the spokesman of FARAJA, …"); pronouns, surnames, acronyms and
@@ -568,9 +570,22 @@ _TURN_END = frozenset(".?!\"”’')]…—–-:;")  # how a turn of speech ends
 
 # --------------------------------------------------------------------------- speaker labels (transcripts)
 
-# "TRUMP: …", "Rep. Trey Gowdy (R-S.C.):"…"": a label is found from its colon (followed by a space or an
-# opening quotation mark), then read back to the start of its line
-_LABEL_COLON = re.compile(r":(?=[ \t\"“‘'])")
+# "TRUMP: …", "Rep. Trey Gowdy (R-S.C.):"…"", and a label alone on its line, the speech on the next lines
+# ("Donald Trump: (12:04)", "TRUMP:"): a label is found from its colon (followed by a space, an opening
+# quotation mark or the line's end, after a timestamp), then read back to the start of its line
+_STAMP = r"(?:\(\d{1,2}:\d\d(?::\d\d)?\)|\[\d{1,2}:\d\d(?::\d\d)?\])"  # "(12:04)", "[01:02:33]"
+_LABEL_COLON = re.compile(rf":(?=[ \t\"“‘']|[ \t]*{_STAMP}?[ \t]*$)", re.M)
+_LABEL_AFTER = re.compile(rf"[ \t]*({_STAMP})?[ \t]*(\n?)\s*")  # what is between a label's colon and its turn
+_QUOTE_OPEN = "\"“‘'"
+# role labels: the speaker is named by the role ("MODERATOR:", "THE PRESIDENT:"); "Q:" stays unknown
+_ROLE_LABELS = frozenset((
+    "moderator", "the moderator", "interviewer", "questioner", "panelist", "participant", "narrator", "announcer",
+    "audience member", "the president", "the vice president", "the first lady", "the prime minister",
+    "the secretary", "the chairman", "the chairwoman", "the chair", "chairman", "chairwoman", "the speaker",
+    "the clerk", "the witness", "the court",
+))
+_ROLE_ANONYMOUS = frozenset(("unidentified male", "unidentified female", "unidentified man", "unidentified woman",
+                             "unidentified speaker"))
 _LABEL_PAREN = re.compile(r"^(.*?)\s*\(([^()]{1,30})\)$")
 _LABEL_CHARS = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F.'’\- ]*")
 _LABEL_UPPER_RUN = re.compile(r"[^\W\d_]+")
@@ -588,7 +603,10 @@ _LABEL_STOP = frozenset(
     ruling rating analysis context bottom line breaking exclusive opinion live follow share email phone fax web
     website copyright objective objectives goal goals purpose scope definition definitions example examples
     total notice pros cons bonus lesson lessons factbox timeline quote quotes excerpt excerpts moderator
-    audience interviewer unidentified unknown male female voice crowd narrator announcer""".split()
+    audience interviewer unidentified unknown male female voice crowd narrator announcer information
+    supplementary findings recommendation recommendations overview highlights takeaways comments response
+    responses issue issues details description status procedure procedures requirements limitations contents
+    glossary preface foreword afterword prologue epilogue agenda minutes attendees participants present""".split()
 )
 
 
@@ -606,8 +624,8 @@ def _title_case(word: str) -> str:
 def _parse_label(raw: str) -> tuple | None:
     """What the words before a line's colon say as a speaker label: (the name as the engine reads it,
     title-cased if written in capitals ("Sen. Bernie Sanders"), the affiliation in parentheses or None,
-    all capitals, titled, one word), or None when they do not look like a person or organisation
-    ("Correction", "The Facts", "Table 2", "Q", "The reason is simple")."""
+    all capitals, titled, one word, the kind of a role label ("Moderator", "The President") or None), or
+    None when they do not look like a person or organisation ("Correction", "The Facts", "Table 2", "Q")."""
     lab = raw.strip()
     paren = None
     m = _LABEL_PAREN.match(lab)
@@ -619,6 +637,9 @@ def _parse_label(raw: str) -> tuple | None:
     toks = lab.split()
     if upper:
         toks = [_title_case(t) for t in toks]
+    role = " ".join(toks).lower()
+    if role in _ROLE_LABELS or role in _ROLE_ANONYMOUS:
+        return " ".join(toks), paren, upper, False, len(toks) == 1, "person" if role in _ROLE_LABELS else "anonymous"
     # titles and roles first ("Former secretary of state", "Rep.", "MR."), then the name
     i = 0
     titled = False
@@ -640,7 +661,7 @@ def _parse_label(raw: str) -> tuple | None:
             return None
     if len(name) == 1 and not titled and (name[0].lower() in SPEAKER_NOUNS or name[0].lower() in TITLES):
         return None  # "AUTHORITY", "AGENCY", "PRESIDENT": a role or a heading, not whose turn it is
-    return " ".join(toks), paren, upper, titled, len(name) == 1
+    return " ".join(toks), paren, upper, titled, len(name) == 1, None
 
 
 # --------------------------------------------------------------------------- engine
@@ -1664,13 +1685,14 @@ class AttributionEngine:
 
     # ------------------------------------------------------------------ speaker labels (transcripts)
 
-    def _labels(self) -> tuple[list[int], dict[int, tuple]]:
+    def _labels(self) -> tuple[list[int], dict[int, tuple], dict[int, int]]:
         """The speaker labels opening a paragraph, found once (one scan for colons): (their starts, sorted;
-        start -> (colon, turn start, _parse_label plan)). A label with a title or before a quotation mark
-        counts by itself; one in capitals only in a transcript (at least two such labels: a lone
-        "WASHINGTON:" is a dateline); a plain name ("Clinton:", "Chris Wallace:") only in a transcript too.
-        A turn must read like speech (end like a sentence or open a quotation): "VIDEO: The 20-second hand
-        wash" is a link."""
+        start -> (colon, turn start, turn paragraph, _parse_label plan); turn paragraph -> label start).
+        A label with a title, a timestamp or before a quotation mark counts by itself; one in capitals only
+        in a transcript (at least two such labels: a lone "WASHINGTON:" is a dateline); a plain name
+        ("Clinton:", "Chris Wallace:") only in a transcript too. A label alone on its line speaks the next
+        line, or the next paragraph when it is a paragraph by itself. A turn must read like speech (end
+        like a sentence or open a quotation): "VIDEO: The 20-second hand wash" is a link."""
         got = self._label_list
         if got is not None:
             return got
@@ -1688,51 +1710,61 @@ class AttributionEngine:
             plan = _parse_label(text[a:k])
             if plan is None or ix.para_index(a) != a:
                 continue  # not a name, or a line inside a paragraph
+            tp = a  # the paragraph of the turn
             pe = ix.para_span(a)[1]
-            c = k + 1
-            while c < pe and text[c] in " \t":
-                c += 1
-            if c >= pe:
-                continue
-            quoted = text[c] in "\"“‘'"
+            after = _LABEL_AFTER.match(text, k + 1)
+            c = after.end()
+            if c >= pe:  # "TRUMP:" as a paragraph by itself: the next paragraph is the turn
+                tp = ix.para_next(a)
+                if tp is None:
+                    continue
+                c, pe = ix.para_span(tp)
+            quoted = text[c] in _QUOTE_OPEN
             if not quoted and text[pe - 1] not in _TURN_END:
                 continue
-            (strong if quoted or plan[2] or plan[3] else weak).append((a, (k, c, plan)))
+            stamped = after.group(1) is not None
+            (strong if quoted or stamped or plan[2] or plan[3] else weak).append((a, (k, c, tp, plan, stamped)))
         if len(strong) >= 2:
             labels = sorted(strong + weak)
-        else:
-            labels = [x for x in strong if x[1][2][3] or text[x[1][1]] in "\"“‘'"]  # titled or quoted
-        got = self._label_list = ([a for a, _ in labels], dict(labels))
+        else:  # titled, stamped or quoted
+            labels = [x for x in strong if x[1][3][3] or x[1][4] or text[x[1][1]] in _QUOTE_OPEN]
+        at = {a: x[:4] for a, x in labels}
+        labels = [a for a, _ in labels if at[a][2] == a or at[a][2] not in at]  # "TRUMP:" before "BIDEN: …"
+        got = self._label_list = (labels, {a: at[a] for a in labels}, {at[a][2]: a for a in labels})
         return got
 
     def _label_rel(self, a: int) -> Relation | None:
         """The relation of the label starting at ``a``: the labelled speaker states the turn's text."""
         if a in self._label_rels:
             return self._label_rels[a]
-        k, c, (np, paren, upper, titled, single) = self._labels()[1][a]
+        k, c, tp, (np, paren, upper, titled, single, role) = self._labels()[1][a]
         src_end = k
         while src_end > a and self.text[src_end - 1] in " \t":
             src_end -= 1
-        sp = self._resolve(np, a, src_end, [paren] if paren else [])
+        if role is not None:  # "MODERATOR", "The President": the role names the speaker
+            sp = Speaker(np, role, paren, ())
+        else:
+            sp = self._resolve(np, a, src_end, [paren] if paren else [])
         r = None
         if sp is not None and sp.name is not None and sp.kind != "place":
-            if sp.kind not in ("person", "organisation", "outlet"):
+            if sp.kind not in ("person", "organisation", "outlet", "anonymous"):
                 sp = Speaker(sp.name, "person", sp.affiliation, sp.aliases)
-            r = Relation(k, k + 1, a, src_end, [(c, self.ix.para_span(a)[1])], sp, "label", 0.8, evidence=(a, k + 1))
+            r = Relation(k, k + 1, a, src_end, [(c, self.ix.para_span(tp)[1])], sp, "label", 0.8,
+                         evidence=(a, k + 1))
         self._label_rels[a] = r
         return r
 
     def _turn_relation(self, pi: int) -> Relation | None:
-        """The label opening paragraph ``pi``, or in a transcript the turn of the last label continuing over
-        this paragraph: only between two labels, at most 12 paragraphs apart, with nothing between them
+        """The label whose turn is paragraph ``pi``, or in a transcript the turn of the last label continuing
+        over this paragraph: only between two labels, at most 12 paragraphs apart, with nothing between them
         that is not speech (a heading, a list item, a "Source:" line)."""
-        starts, at = self._labels()
+        starts, at, heads = self._labels()
         if not starts:
             return None
-        if pi in at:
-            return self._label_rel(pi)
-        if len(starts) < 2:
-            return None
+        if pi in heads:
+            return self._label_rel(heads[pi])
+        if len(starts) < 2 or pi in at:
+            return None  # one label, or a label line of its own ("TRUMP:")
         i = bisect.bisect_left(starts, pi)
         if i == 0 or i == len(starts):
             return None
