@@ -238,6 +238,21 @@ def test_headings_alone_on_their_line_are_not_labels():
     assert first("Joe Biden:\nHe lost 10 million jobs.\n\nMore text here.\n", "10 million").name is None
 
 
+def test_a_straight_quotation_mark_right_after_a_colon_opens_a_quotation():
+    from annotator.core.attribution_text import TextIndex
+
+    text = 'The hearing lasted 11 hours, Gowdy said.\n\nClinton answered him:"We learned that 90 percent came from State."\n'
+    ix = TextIndex(text)
+    quotes = ix._quotes_of(ix.para_index(text.index("Clinton")))
+    assert [text[q.start : q.end] for q in quotes] == ["We learned that 90 percent came from State."]
+    assert quotes[0].open_mark == text.index(':"') + 1
+    s = text.index("90 percent")
+    got = [(c.name, c.role, c.rule) for c in attribute(text, [(s, s + 10)])[0]]
+    spaced = text.replace(':"', ': "')
+    assert got == [(c.name, c.role, c.rule) for c in attribute(spaced, [(s + 1, s + 11)])[0]]
+    assert "Gowdy" not in [g[0] for g in got]  # not a quotation continued from the paragraph before
+
+
 def test_reading_ahead_changes_no_result_in_a_transcript():
     import re
 

@@ -434,10 +434,11 @@ class TextIndex:
                 opening = False
             else:
                 prev = text[p - 1] if p else " "
-                opening = prev.isspace() or prev in "([{—–-“‘/" or p == ps
+                nxt = text[p + len(ch) : p + len(ch) + 1]
+                # ' Clinton:"We learned …"': after a colon a mark before a word opens
+                opening = prev.isspace() or prev in "([{—–-“‘/" or p == ps or (prev == ":" and nxt.isalnum())
                 if opening and open_at is not None:
                     # a straight mark after a space can still close ("… it, " said); pair it up
-                    nxt = text[p + len(ch) : p + len(ch) + 1]
                     if not nxt or nxt.isspace() or nxt in ",.;:":
                         opening = False
             if opening:
