@@ -369,3 +369,25 @@ def test_unknown_format(tmp_path):
     store, _ = sample_store()
     with pytest.raises(ExportError, match="Unknown export format"):
         export(store, "docx", tmp_path / "x.docx")
+
+
+def test_the_sentence_of_a_figure_leaves_out_a_byline_line_above_it(tmp_path, sample_path):
+    # the bundled sample starts "By Published On: February 15, 2023Categories: NEWS" on a line of its own, then
+    # "Recently, the so-called “amnesty” of thousands of inmates …": the byline is not part of that sentence
+    from annotator.core.documents import load_document
+
+    store = AnnotationStore.create_memory(author="Checker Chloé")
+    doc_id = store.add_document(load_document(sample_path))
+    text = store.document_text(doc_id)
+    mark(store, doc_id, text, "thousands of inmates")
+    (row,) = _csv_rows(export(store, "csv", tmp_path / "f.csv"))
+    assert row["sentence"].startswith("Recently, the so-called “amnesty” of thousands of inmates")
+    assert "NEWS" not in row["sentence"]
+
+
+def test_a_hard_wrapped_sentence_is_kept_whole():
+    from annotator.core.exports.common import sentence_bounds
+
+    text = "The ministry said that the plan would cost\nmore than 30,000 dollars, John\nSmith added. Next one."
+    s, e = sentence_bounds(text, text.index("30,000"), text.index("30,000") + 6, None, lines=True)
+    assert text[s:e] == "The ministry said that the plan would cost\nmore than 30,000 dollars, John\nSmith added."

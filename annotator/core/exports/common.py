@@ -149,7 +149,8 @@ def collect(store, document_id: str | None = None, with_comments: bool = True) -
                 fi.credits.append(Credit(att, sp))
             if with_comments:
                 fi.comments = store.comments(fig.id)
-            fi.sentence_start, sentence_end = sentence_bounds(text, fig.start, fig.end, doc.paragraphs)
+            fi.sentence_start, sentence_end = sentence_bounds(text, fig.start, fig.end, doc.paragraphs,
+                                                           lines=not doc.pages)
             fi.sentence = text[fi.sentence_start : sentence_end]
             fi.page = fig.page if fig.page is not None else doc.page_of(fig.start)
             item.figures.append(fi)
@@ -182,6 +183,28 @@ _END = re.compile(r"[.!?…。！？]+[\"'”’»)\]]*(?=\s)")
 MAX_SENTENCE = 600
 
 
+def _line_ends_alone(text: str, nl: int) -> bool:
+    """Does the line ending at the line break ``text[nl]`` stand alone (see :func:`sentence_bounds`)?"""
+    before = text[:nl].rstrip(" \t\u00a0")[-1:]
+    after = text[nl + 1:nl + 40].lstrip(" \t\u00a0")[:1]
+    return bool(before) and bool(after) and (before.isupper() or before.isdigit() or before in ".!?:;\"”’)]»…") \
+        and (after.isupper() or after in "\"“‘«")
+
+
+def _own_lines(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
+    nl = text.rfind("\n", lo, start)
+    while nl != -1 and not _line_ends_alone(text, nl):
+        nl = text.rfind("\n", lo, nl)
+    if nl != -1:
+        lo = nl + 1
+    nl = text.find("\n", end, hi)
+    while nl != -1 and not _line_ends_alone(text, nl):
+        nl = text.find("\n", nl + 1, hi)
+    if nl != -1:
+        hi = nl
+    return lo, hi
+
+
 def _is_boundary(text: str, m: re.Match) -> bool:
     punct_at = m.start()
     if text[punct_at] == ".":
@@ -198,9 +221,13 @@ def _is_boundary(text: str, m: re.Match) -> bool:
     return True
 
 
-def sentence_bounds(text: str, start: int, end: int, paragraphs=None) -> tuple[int, int]:
+def sentence_bounds(text: str, start: int, end: int, paragraphs=None, lines: bool = False) -> tuple[int, int]:
     """The sentence holding ``text[start:end]``: (start, end) offsets, at most about
-    :data:`MAX_SENTENCE` characters, never crossing a paragraph or a blank line."""
+    :data:`MAX_SENTENCE` characters, never crossing a paragraph or a blank line.
+
+    ``lines`` (a text that is not a PDF's): a line that ends without running on — in a capital, a digit or
+    closing punctuation, the next one starting with a capital ("…2023Categories: NEWS" then "Recently, …")
+    — is a heading or byline of its own, not the start of the sentence below it."""
     lo, hi = 0, len(text)
     for p in paragraphs or ():
         if p[0] <= start <= p[1]:
@@ -213,6 +240,8 @@ def sentence_bounds(text: str, start: int, end: int, paragraphs=None) -> tuple[i
     blank_after = text.find("\n\n", end, hi)
     if blank_after != -1:
         hi = blank_after
+    if lines:
+        lo, hi = _own_lines(text, lo, hi, start, end)
     s = lo
     for m in _END.finditer(text, lo, start):
         if m.end() <= start and _is_boundary(text, m):
