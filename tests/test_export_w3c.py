@@ -188,3 +188,17 @@ def test_annotation_carries_selectors_value_speakers_and_times():
     # the document's URL is the target's source
     assert a["target"]["source"]["id"] == "https://example.org/iran-prisons"
     assert data["annotator:documents"][0]["sha256"] == store.document(doc_id).sha256
+
+
+def test_relations_export_as_linking_annotations_that_validate(bundled, tmp_path):
+    from annotator.core.checks import new_relation
+    from export_support import populate, text_document
+
+    store = AnnotationStore.create_memory(author="Checker Chloé")
+    doc_id = store.add_document(text_document())
+    figs = populate(store, doc_id)["figures"]
+    new_relation(store, "same", figs[0].id, [figs[4].id])
+    data = json.loads(export(store, "w3c", tmp_path / "r.jsonld").read_text(encoding="utf-8"))
+    assert data["total"] == 6
+    assert [a["motivation"] for a in data["first"]["items"]].count("linking") == 1
+    _check(bundled, data, CLAIMED)

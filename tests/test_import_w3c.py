@@ -20,6 +20,7 @@ from export_support import (
     make_pdf,
     mark,
     pdf_document,
+    populate,
     sample_store,
     speaker,
     text_document,
@@ -210,3 +211,51 @@ def test_cli_bad_input_exits_2_and_creates_no_file(tmp_path, capsys):
     assert main(["import", "w3c", str(tmp_path / "e.jsonld"), "--document", str(other), "-o", str(out)]) == 2
     assert "not given" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json", "e.jsonld", "iran.txt", "other.txt"]
+
+
+def _with_relations():
+    """The sample with two relations between its figures: the repeated "30,000" is the same quantity
+    (confirmed), and a suggested one the reviewer rejected (it must not come back after a round trip)."""
+    from annotator.core.checks import new_relation
+
+    store = AnnotationStore.create_memory(author="Checker Chloé")
+    doc_id = store.add_document(text_document())
+    figs = populate(store, doc_id)["figures"]
+    same = new_relation(store, "same", figs[0].id, [figs[4].id], note="the repeated paragraph")
+    rejected = new_relation(store, "same", figs[4].id, [figs[0].id], status="rejected")
+    return store, doc_id, figs, [same, rejected]
+
+
+def test_relations_travel_as_linking_annotations_and_come_back(tmp_path):
+    store, _doc_id, figs, rels = _with_relations()
+    out = export(store, "w3c", tmp_path / "e.jsonld")
+    items = json.loads(out.read_text(encoding="utf-8"))["first"]["items"]
+    links = [a for a in items if a["motivation"] == "linking"]
+    assert len(items) == 7 and len(links) == 2
+    same = next(a for a in links if a["id"] == f"urn:uuid:{rels[0].id}")
+    # the figures' text as targets, the computed figure first, and the relation in words
+    assert [t["selector"][0]["exact"] for t in same["target"]] == ["30,000", "30,000"]
+    assert [t["selector"][1]["start"] for t in same["target"]] == [figs[0].start, figs[4].start]
+    assert same["body"][0]["value"].startswith("Relation: a and b are the same quantity")
+    new = AnnotationStore.open(tmp_path / "copy.annot", author="Someone Else")
+    result = import_w3c(out, new, [text_document()])
+    assert (result.figures, result.relations) == (5, 2) and result.warnings == []
+    assert "2 relations" in result.summary()
+    back = {r.id: r for r in new.relations(statuses=None)}
+    for rel in rels:
+        assert dataclasses.asdict(back[rel.id]) == dataclasses.asdict(rel)
+    assert back[rels[1].id].status == "rejected"
+    new.close()
+
+
+def test_a_relation_whose_figures_are_missing_is_skipped_with_a_warning(tmp_path):
+    store, _doc_id, figs, rels = _with_relations()
+    data = w3c.build(store)
+    # keep only the relations and the first "30,000": the second figure of each relation is missing
+    data["first"]["items"] = [a for a in data["first"]["items"]
+                              if a["motivation"] == "linking" or a["id"] == f"urn:uuid:{figs[0].id}"]
+    new = AnnotationStore.create_memory(author="Someone Else")
+    result = import_w3c(data, new, [text_document()])
+    assert (result.figures, result.relations) == (1, 0)
+    assert len(result.warnings) == 2 and "not in the file" in result.warnings[0]
+    assert new.relations(statuses=None) == []

@@ -16,6 +16,12 @@ lists the annotations. Each Annotation (motivation ``highlighting``) has
 * ``creator`` (a Person named after the figure's author), ``created``,
   ``modified``, ``generator`` and ``generated``.
 
+Each relation between figures (issue 6: a share, a sum, a conversion…) is an Annotation
+of its own with motivation ``linking``: its targets are the figures' text (the figure
+computed first, then its inputs, each a SpecificResource with the same selectors as the
+figure's annotation), its ``describing`` body says the relation in words with its
+recomputation (``annotator:relation`` holds the record).
+
 Everything an app needs to rebuild the annotation file exactly (figure ids and
 revisions, numbers, page quads, speakers with their kinds, roles and aliases,
 attributions, review status) travels in JSON literals under this app's namespace
@@ -45,6 +51,7 @@ EXTENSION_CONTEXT = {
     "annotator:attribution": {"@type": "@json"},
     "annotator:comment": {"@type": "@json"},
     "annotator:documents": {"@type": "@json"},
+    "annotator:relation": {"@type": "@json"},
 }
 CONTEXT = [ANNO_CONTEXT, EXTENSION_CONTEXT]
 #: identifies files written by this exporter (``annotator:format`` on the collection)
@@ -114,7 +121,8 @@ def describe(fi: FigureItem) -> str:
     return text
 
 
-def annotation(fi: FigureItem, generated: str) -> dict:
+def _target(fi: FigureItem) -> dict:
+    """The figure's text in its document, as a SpecificResource with its selectors."""
     f = fi.figure
     doc = fi.document
     quote = {"type": "TextQuoteSelector", "exact": f.exact}
@@ -135,7 +143,12 @@ def annotation(fi: FigureItem, generated: str) -> dict:
     source = {"id": document_iri(doc), "type": "Text"}
     if doc.kind in MIME_TYPES:
         source["format"] = MIME_TYPES[doc.kind]
+    return {"type": "SpecificResource", "source": source, "selector": selectors}
 
+
+def annotation(fi: FigureItem, generated: str) -> dict:
+    f = fi.figure
+    doc = fi.document
     figure_data = _record(f, _FIGURE_SKIP)
     figure_data["document_sha256"] = doc.sha256
     describing = {
@@ -185,8 +198,46 @@ def annotation(fi: FigureItem, generated: str) -> dict:
     anno["generator"] = {"type": "Software", "name": f"annotator {__version__}"}
     anno["generated"] = generated
     anno["body"] = bodies
-    anno["target"] = {"source": source, "selector": selectors}
+    anno["target"] = _target(fi)
     return anno
+
+
+def relation_annotation(store, rel, items: dict[str, FigureItem], generated: str) -> dict:
+    """A relation between exported figures as a ``linking`` Annotation (see the module's docstring)."""
+    from annotator.core.checks import KIND_LABELS, evaluate
+
+    res = evaluate(store, rel)
+    words = KIND_LABELS.get(rel.kind, rel.kind)
+    detail = res.computation or res.message
+    state = {"confirmed": "", "suggested": " (suggested)", "rejected": " (rejected)"}.get(rel.status, "")
+    value = f"Relation{state}: {words}" + (f". {detail}" if detail else "") + f". Check: {res.status}."
+    body = {
+        "type": "TextualBody",
+        "purpose": "describing",
+        "format": "text/plain",
+        "value": value,
+        "annotator:relation": _record(rel, ("deleted",)),
+    }
+    anno = {"@context": CONTEXT, "id": f"urn:uuid:{rel.id}", "type": "Annotation", "motivation": "linking"}
+    if rel.author:
+        anno["creator"] = _agent(rel.author)
+    _times(anno, rel.created, rel.updated)
+    anno["generator"] = {"type": "Software", "name": f"annotator {__version__}"}
+    anno["generated"] = generated
+    anno["body"] = [body]
+    anno["target"] = [_target(items[fid]) for fid in [rel.target_id, *rel.input_ids]]
+    return anno
+
+
+def _relations(store, items: dict[str, FigureItem]) -> list:
+    """The live relations (confirmed, suggested and rejected: a rejection keeps a suggestion from coming
+    back) whose figures are all exported."""
+    out = []
+    for rel in store.relations(statuses=None):
+        ids = [rel.target_id, *(rel.input_ids if isinstance(rel.input_ids, list) else [None])]
+        if ids and all(isinstance(i, str) and i in items for i in ids):
+            out.append(rel)
+    return out
 
 
 def document_entry(doc: DocumentInfo) -> dict:
@@ -207,6 +258,8 @@ def build(store, document_id=None) -> dict:
     generated = now()
     docs = collect(store, document_id)
     items = [annotation(fi, generated) for d in docs for fi in d.figures]
+    by_id = {fi.figure.id: fi for d in docs for fi in d.figures}
+    items += [relation_annotation(store, rel, by_id, generated) for rel in _relations(store, by_id)]
     collection_id = f"urn:uuid:{new_id()}"
     if len(docs) == 1:
         label = f"Figures in {docs[0].document.title or docs[0].document.source_name}"

@@ -17,6 +17,7 @@ class ImportResult:
     speakers: int = 0
     attributions: int = 0
     comments: int = 0
+    relations: int = 0
     documents: list[str] = field(default_factory=list)  # ids of the documents the figures belong to
     already_present: int = 0  # records skipped because the file already had them
     orphans: list[str] = field(default_factory=list)  # figure texts not found in the document
@@ -31,6 +32,8 @@ class ImportResult:
             parts.append(f"{self.attributions} attribution{'s' if self.attributions != 1 else ''}")
         if self.comments:
             parts.append(f"{self.comments} comment{'s' if self.comments != 1 else ''}")
+        if self.relations:
+            parts.append(f"{self.relations} relation{'s' if self.relations != 1 else ''}")
         text = "Imported " + ", ".join(parts) + "."
         if self.already_present:
             text += f" {self.already_present} already in the file were left as they were."

@@ -9,6 +9,10 @@ one the export was made on (another version of the app's text extraction), each
 figure is re-anchored by its quote; figures that cannot be found are kept and
 flagged "orphan".
 
+Relations between figures (``linking`` annotations carrying ``annotator:relation``) come
+back once their figures are in the file; a relation whose figures are neither in the
+import nor in the file is skipped with a warning.
+
 Annotations from other tools (anything with a TextQuoteSelector or a
 TextPositionSelector) are imported as figures too, with their creator and their
 comment as the note, when the document they target can be told (its URL, its
@@ -25,7 +29,7 @@ from annotator.core.anchors import quote_selector, reanchor
 from annotator.core.errors import ExportError
 from annotator.core.exports.w3c import NAMESPACE, document_iri
 from annotator.core.importers.common import ImportResult, record_from
-from annotator.core.model import Attribution, Comment, Figure, Speaker, new_id, now
+from annotator.core.model import Attribution, Comment, Figure, Relation, Speaker, new_id, now
 
 MAX_JSON_BYTES = 256 << 20
 
@@ -224,6 +228,14 @@ def _ours(anno: dict):
     return None
 
 
+def _relation(anno: dict):
+    for b in _bodies(anno):
+        rel = _key(b, "relation")
+        if isinstance(rel, dict):
+            return rel
+    return None
+
+
 def import_w3c(source, store, documents, name: str | None = None) -> ImportResult:
     """Import the annotations in ``source`` (path, bytes, text or parsed JSON) into ``store``.
 
@@ -257,7 +269,7 @@ def import_w3c(source, store, documents, name: str | None = None) -> ImportResul
         )
 
     result = ImportResult()
-    existing = {t: set() for t in ("figures", "speakers", "attributions", "comments")}
+    existing = {t: set() for t in ("figures", "speakers", "attributions", "comments", "relations")}
     for table in existing:
         existing[table] = {r[0] for r in store.conn.execute(f"SELECT id FROM {table}")}
 
@@ -270,14 +282,27 @@ def import_w3c(source, store, documents, name: str | None = None) -> ImportResul
         existing[rec.TABLE].add(rec.id)
         return True
 
+    relations = []
     with store.transaction():
         for i, anno in enumerate(annotations, 1):
             where = f"{label}, annotation {i}"
+            rel_data = _relation(anno)
+            if rel_data is not None:
+                relations.append((where, rel_data))  # once every figure is in
+                continue
             fig_data = _ours(anno)
             if fig_data is not None:
                 _import_ours(store, docs, anno, fig_data, where, put, result)
             else:
                 _import_foreign(store, docs, anno, where, put, result)
+        for where, rel_data in relations:
+            rel = record_from(Relation, rel_data, f"{where}, relation", deleted=False)
+            ids = [rel.target_id, *(rel.input_ids if isinstance(rel.input_ids, list) else [None])]
+            if not all(isinstance(i, str) and i in existing["figures"] for i in ids):
+                result.warnings.append(f"{where}: a relation between figures that are not in the file; skipped.")
+                continue
+            if put(rel):
+                result.relations += 1
     return result
 
 
