@@ -284,6 +284,13 @@ _STOP_LEFT = frozenset(
     can could may might must should shall not no said says told asked""".split()
 )
 _NP_PREPS = frozenset("of for at in from by with on".split())
+# sentence adverbs and connectives, never part of a name ("Then Clinton answered", ", later Obama said")
+_SENTENCE_ADVERBS = frozenset(
+    """then later now still also meanwhile however thus instead finally afterwards afterward earlier today
+    yesterday again moreover furthermore nevertheless nonetheless indeed subsequently separately
+    additionally similarly likewise eventually ultimately initially previously recently""".split()
+)
+_OPENERS = " \t\n\"“‘'(["  # what may stand before a sentence's first word
 _NP_PREPS_AND = _NP_PREPS | {"and"}
 _ADVERBIAL_START = frozenset("in on at during after before speaking asked reached interviewed writing".split())
 _NP_DETS = frozenset("the a an one some most many several two three other its his her their our".split())
@@ -307,6 +314,7 @@ _NO_CARRY_START = re.compile(
     r"\s*[\"“]?(?:In other words|But|However|Yet|Still|Meanwhile|By contrast|In contrast|That said|Even so|"
     r"On the other hand|Nevertheless|Nonetheless|In fact|Indeed|Overall)\b"
 )
+_ACCORDING_NP = re.compile(r"[Aa]ccording\s+to\s")
 _DEFINITE_RE = re.compile(
     r"^(?:the|this|that)\s+(?:[\w’'-]+\s+){0,3}?([a-z][\w-]*)$", re.I
 )
@@ -1036,7 +1044,12 @@ class AttributionEngine:
                     a_end = after_from + cut.start()
         left_edge = min(s_start, vs)
         before_txt = text[ss:left_edge].rstrip()
-        preceded = bool(before_txt) and before_txt[-1] in ",”\"—–:’'"
+        # what stands before the subject, a sentence adverb left out (", then the Marx Brothers would insist")
+        lead = before_txt
+        parts = lead.rsplit(None, 1)
+        if parts and parts[-1].lower() in _SENTENCE_ADVERBS:
+            lead = parts[0] if len(parts) == 2 else ""
+        preceded = bool(lead) and lead[-1] in ",”\"—–:’'"
         if inverted:
             if before_txt:
                 contents.append((ss, left_edge))
@@ -1049,7 +1062,7 @@ class AttributionEngine:
             contents.append((a_start, se))
         elif not trailing:
             contents.append((a_start, a_end))
-        if not contents and trailing and before_txt and self.ix.quote_at(vs) is not None:
+        if not contents and trailing and lead and self.ix.quote_at(vs) is not None:
             q = self.ix.quote_at(vs)
             contents.append((max(ss, q.start), left_edge))  # "“It's like 60% black they're saying,”"
         contents = [(a, b) for a, b in contents if b > a]
@@ -1100,7 +1113,7 @@ class AttributionEngine:
         if not before or before[-1] in ",;:“”\"—–(":
             return False
         w = before.rsplit(None, 1)[-1]
-        return w.isalpha() and w.islower() and w not in _FUNCTION_BEFORE_SUBJECT
+        return w.isalpha() and w.islower() and w not in _FUNCTION_BEFORE_SUBJECT and w not in _SENTENCE_ADVERBS
 
     def _credible(self, np: str, speaker: Speaker) -> bool:
         """A weak verb ("claims", "shows", "found") needs a subject that can speak."""
@@ -1235,6 +1248,8 @@ class AttributionEngine:
                         and is_cap(toks[start_i][0]))
             if low in _STOP_LEFT and not name_and:
                 break
+            if low in _SENTENCE_ADVERBS and (tok.islower() or not text[ss : toks[i].start()].strip(_OPENERS)):
+                break  # (capitalised, only as the sentence's first word: "Radio Now Network" keeps its "Now")
             if name_and:
                 pass
             elif low in _NP_PREPS:
@@ -1371,7 +1386,18 @@ class AttributionEngine:
             r = self._subject_across_commas(ss, j - 1)
             if r is not None:
                 return r
-        r = self._np_left(ss, j)
+            if text.startswith("that", k):
+                return None  # ", that said, …" is no relative clause
+            j -= 1  # "The agency, which reported": the noun phrase before the comma
+            r = self._participle_head(ss, j) or self._np_left(ss, j)
+            if r is not None and _ACCORDING_NP.match(r[2]):
+                return None  # "according to the agency, which reported": the "according to" cue's
+            c = text.rfind(",", ss, r[0]) if r is not None else -1
+            between = text[c + 1 : r[0]].split() if c >= 0 else ()
+            if between and between[0].lower() in _APPOS_START:
+                return None  # "Hassan Nowrozi, the vice-chairman of the … commission, who": not the commission
+        else:
+            r = self._np_left(ss, j)
         # "the Asheville Tea PAC, a local organization which said": the name before the description
         if r is not None and not any(is_cap(t) and norm_token(t) not in NON_NAMES for t in r[2].split()):
             b = r[0]
@@ -1382,6 +1408,20 @@ class AttributionEngine:
                 if r2 is not None and any(is_cap(t) and norm_token(t) not in NON_NAMES for t in r2[2].split()):
                     return (r2[0], r2[1], r2[2], [r[2]] + r2[3])
         return r
+
+    def _participle_head(self, ss: int, j: int):
+        """"super PACs supporting presidential candidates, which": the noun phrase (a name or a speaker
+        noun) before a participle modifier and its object, at most five words back."""
+        words = list(_WORD_RE.finditer(self.text, max(ss, j - 80), j))[-6:]
+        for w in reversed(words[1:-1]):  # the participle has an object ("The Senate hearing, which")
+            t = w.group()
+            if t in ",;:()“”\"—–[]":
+                return None
+            if t.islower() and t.endswith("ing") and t not in SPEAKER_NOUNS:
+                r = self._np_left(ss, w.start())
+                last = r[2].split()[-1] if r is not None else ""
+                return r if is_cap(last) or last.lower() in SPEAKER_NOUNS else None
+        return None
 
     def _coordinated_subject(self, ss: int, k: int):
         """"Josh Earnest condemned the attack and said …": the last name mentioned before."""
