@@ -266,6 +266,9 @@ _DET_BEFORE_NOUN = frozenset(
     previous earlier official initial early first media press police other new local news of in on at for
     with by from to another same own several many most more further whose""".split()
 )
+#: words of _DET_BEFORE_NOUN that are also the speaker when a cue verb follows them ("Police said 12 people
+#: were hurt", "the media reported"), where "police officers" / "press reports" are modifiers
+_COLLECTIVE_SPEAKERS = frozenset(("police", "media", "press"))
 _BE = frozenset("is are was were be been being 's".split())
 _SKIP_LEFT = frozenset(
     """also then later previously recently still further again quickly repeatedly openly once reportedly
@@ -989,7 +992,8 @@ class AttributionEngine:
         special_first = first_word in ("was", "were", "is", "are", "put", "puts")
         if not special_first:
             if prev in _DET_BEFORE_NOUN and not (prev == "to" and len(words) >= 3 and words[-2].lower() == "first") \
-                    and not (verb.endswith("ing") and prev in ("in", "by", "after", "before", "while", "when", "for")):
+                    and not (verb.endswith("ing") and prev in ("in", "by", "after", "before", "while", "when", "for")) \
+                    and not (prev in _COLLECTIVE_SPEAKERS and not verb.endswith("ing")):
                 return None
             if prev in _BE or (prev in _SKIP_LEFT and len(words) >= 2 and words[-2].lower() in _BE):
                 return _PASSIVE
