@@ -5,7 +5,6 @@ the Vicksburg diary); the PDF tests read the corpus and skip without it."""
 
 from __future__ import annotations
 
-
 from annotator.core.attribution import attribute
 from annotator.core.figures import detect_figures
 
