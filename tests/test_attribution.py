@@ -507,3 +507,44 @@ def test_a_police_report_is_still_read_as_a_modifier():
     text = "The police report said 12 people were hurt."
     s = text.index("12")
     assert attribute(text, [(s, s + 2)])[0][0].name == "police report"
+
+
+# --- noun phrases at a sentence's start and in names (npfix)
+
+
+def _first_speaker(text):
+    from annotator.core.suggest import suggest
+
+    c = suggest(text)[0].speakers[0]
+    return c.name, c.kind, c.affiliation
+
+
+def test_sentence_initial_modifier_before_speaker_noun_is_not_a_name():
+    assert _first_speaker("Local media reported 30 deaths.")[:2] == ("Local media", "anonymous")
+    assert _first_speaker("Foreign diplomats said 300 people were detained.")[0] == "Foreign diplomats"
+
+
+def test_state_media_is_an_outlet():
+    assert _first_speaker("State media said 300 people were detained.")[:2] == ("State media", "outlet")
+
+
+def test_the_press_speaks():
+    assert _first_speaker("The press reported 40 arrests.")[0] == "press"
+
+
+def test_capitalised_today_after_a_name_is_part_of_it():
+    assert _first_speaker("USA Today said 40 percent agreed.")[:2] == ("USA Today", "outlet")
+
+
+def test_the_police_are_an_organisation():
+    assert _first_speaker("The police said 12 people were hurt.")[:2] == ("police", "organisation")
+
+
+def test_title_with_of_complement_before_a_name():
+    assert _first_speaker("Then Secretary of State Clinton said 55,000 pages were handed over.") == (
+        "Clinton", "person", "Secretary of State")
+
+
+def test_police_officers_at_sentence_start_read_like_mid_sentence():
+    # "police officers" mid-sentence is an anonymous description; its sentence-initial capital changes nothing
+    assert _first_speaker("Police officers said 12 people were hurt.")[:2] == ("Police officers", "anonymous")

@@ -298,6 +298,12 @@ _NP_PREPS_AND = _NP_PREPS | {"and"}
 _ADVERBIAL_START = frozenset("in on at during after before speaking asked reached interviewed writing".split())
 _NP_DETS = frozenset("the a an one some most many several two three other its his her their our".split())
 _MODIFIER_OK = frozenset("press news state senior local former top chief federal national".split())
+# common words that, capitalised as a sentence's first word before a lowercase speaker noun, are a modifier
+# ("Local media", "Foreign diplomats", "Senior officials"), not a name
+_COMMON_MODIFIERS = _MODIFIER_OK | ORG_WORDS | frozenset(
+    """foreign international regional military western eastern northern southern government official
+    unnamed anonymous independent private public current several other some many most few""".split()
+)
 _TRAILING_OK = re.compile(
     r"\s*(?:(?:in|on|at|during|last|this|earlier|later|of|to|about|from|via|through|with|when|after|before|"
     r"while|recently|today|yesterday|on|afterwards|too|again|as well)\b[^.;:!?“\"]{0,80})?[.!?;]?[\"”’]?\s*$"
@@ -402,8 +408,8 @@ def guess_kind(name: str, context: str = "") -> str:
     if not caps:
         if any(t in OUTLET_WORDS for t in low) and ("news" in low or "media" in low):
             return "outlet"
-        if low and low[-1] in DOC_NOUNS:
-            return "organisation"
+        if low and (low[-1] in DOC_NOUNS or low[-1] == "police"):
+            return "organisation"  # "the police" speak as an organisation
         return "anonymous"
     if " ".join(low) in KNOWN_OUTLETS or any(t in OUTLET_WORDS for t in low):
         if not any(t in ("ministry", "department", "party", "university", "union") for t in low):
@@ -532,6 +538,13 @@ def _resolve_plan(np: str, appos: tuple[str, ...]) -> tuple:
     title, name = split_title(run)
     if not name:
         name = run
+    if title and name and name[0].lower() == "of":
+        # "Secretary of State Clinton": the title's complement is one word (or "X and Y"), the rest the name
+        k = 2
+        while k + 1 < len(name) and name[k].lower() in ("and", "&"):
+            k += 2
+        if k < len(name):
+            title, name = title + name[:k], name[k:]
     if title and "of" in name:
         name = name[: name.index("of")]
     # acronyms and single words with a trailing role noun: "Department of Correction spokesman Jason Kersten"
@@ -1128,7 +1141,7 @@ class AttributionEngine:
             return low[0] not in ("it",) or speaker.kind != "anonymous"
         if any(is_cap(t) for t in np.split()):
             return True
-        return low[-1] in SPEAKER_NOUNS
+        return low[-1] in SPEAKER_NOUNS or low[-1] in _COLLECTIVE_SPEAKERS
 
     # ------------------------------------------------------------------ subjects
 
@@ -1145,6 +1158,8 @@ class AttributionEngine:
             w = text[k:j].lower()
             if not w:
                 break
+            if w in ("today", "now") and text[k].isupper() and self._cap_word_before(ss, k):
+                break  # part of a name: "USA Today said", "Radio Now reported"
             if w in _SKIP_LEFT or w in _TIME_WORDS or w in ("this", "last", "on") and pos != vs:
                 pos = k
                 continue
@@ -1188,6 +1203,11 @@ class AttributionEngine:
         if wl in ("and", "but"):
             return self._coordinated_subject(ss, k)
         return self._document_head(ss, self._np_left(ss, j))
+
+    def _cap_word_before(self, ss: int, k: int) -> bool:
+        """The word before position k (in the sentence) is a capitalised name word."""
+        parts = self.text[ss:k].rsplit(None, 1)
+        return bool(parts) and is_cap(parts[-1]) and parts[-1].lower() not in NON_NAMES
 
     def _document_head(self, ss: int, np):
         """"a POLITICO analysis of other data identified": the subject is the document, not its
@@ -1266,7 +1286,8 @@ class AttributionEngine:
                 prev_tok = toks[i - 1][0] if i > 0 else ""
                 if not prev_tok or prev_tok in ",;:()“”\"":
                     break
-            elif not (tok[0].isupper() or is_cap(tok)) and low not in SPEAKER_NOUNS and low not in _NP_DETS:
+            elif not (tok[0].isupper() or is_cap(tok)) and low not in SPEAKER_NOUNS and low not in _NP_DETS \
+                    and not (start_i is None and low in _COLLECTIVE_SPEAKERS):  # "the press reported"
                 # a lowercase word is a modifier of what follows ("press secretary Josh Earnest",
                 # "state-run Royedad 24", "veteran volunteers"), never the head, never a verb
                 if low.endswith("ly") or low in _STOP_LEFT or (low.endswith("ed") and "-" not in low):
@@ -2033,6 +2054,9 @@ class AttributionEngine:
         cached; what depends on the document read so far is done here)."""
         if not _has_letter(np):
             return None  # "92 (72%) reported …": a count of studies or people, not who states anything
+        if self._initial_modifier(np, s):
+            kind = "outlet" if OUTLET_CONTEXT.search(np) else guess_kind(np.lower())
+            return Speaker(np, kind, None, ())
         plan = _resolve_plan(np, tuple(appos))
         what = plan[0]
         if what == "name":
@@ -2080,6 +2104,21 @@ class AttributionEngine:
             name, al = self._canonical(org, s)
             return Speaker(name, guess_kind(name, ""), aff, al)
         return None
+
+    def _initial_modifier(self, np: str, s: int) -> bool:
+        """"Local media", "Foreign diplomats" as a sentence's first words: the capital is the sentence's,
+        the word a common one (known, or written in lowercase elsewhere), so the phrase is not a name."""
+        toks = np.split()
+        if len(toks) < 2 or not toks[0][:1].isupper() or toks[0].isupper() or toks[-1] not in SPEAKER_NOUNS:
+            return False
+        if not all(t.isalpha() and t.islower() and t not in NON_NAMES and t not in _NP_PREPS for t in toks[1:]):
+            return False
+        if self.text[self.ix.sentence_span(s)[0] : s].strip(_OPENERS):
+            return False
+        low = toks[0].lower()
+        if low in NON_NAMES or low in _NP_DETS:
+            return False  # "The agency", "Some officials": determiners, read as before
+        return low in _COMMON_MODIFIERS or re.search(r"\b" + re.escape(low) + r"\b", self.text) is not None
 
     def _kind_of(self, canon: str, raw: str, ctx: str, titled: bool) -> str:
         ent = self._by_norm.get(normalize_name(canon))

@@ -58,7 +58,7 @@ OUTLET_CONTEXT = re.compile(
 KNOWN_OUTLETS = frozenset(
     """reuters ap afp bbc cnn nbc cbs abc npr politico bloomberg axios vox xinhua tass irna isna tasnim fars
     interfax yonhap kyodo""".split()
-)
+) | {"usa today"}
 
 # nouns for documents and data that can be a source ("the report", "a new poll")
 DOC_NOUNS = frozenset(
