@@ -548,3 +548,22 @@ def test_title_with_of_complement_before_a_name():
 def test_police_officers_at_sentence_start_read_like_mid_sentence():
     # "police officers" mid-sentence is an anonymous description; its sentence-initial capital changes nothing
     assert _first_speaker("Police officers said 12 people were hurt.")[:2] == ("Police officers", "anonymous")
+
+
+def test_institutions_named_like_people_are_organisations(corpus_dir):
+    # BBC, Hart Island article: "… the White House said 2.2 million …" — the White House is no person
+    from annotator.core.documents import load_document
+    from annotator.core.suggest import suggest
+
+    doc = load_document(corpus_dir / "html" / "bbc-2020-04-10-covid-new-york-hart-island.html")
+    (s,) = [s for s in suggest(doc.text) if s.text == "2.2 million"]
+    assert (s.speakers[0].name, s.speakers[0].kind) == ("White House", "organisation")
+
+
+@pytest.mark.parametrize("text, name", [("Pentagon officials said 300 troops would leave.", "Pentagon"),
+                                        ("The Kremlin said 12 people died.", "Kremlin")])
+def test_pentagon_and_kremlin_are_organisations(text, name):
+    fig = "300" if "300" in text else "12"
+    s = text.index(fig)
+    first = attribute(text, [(s, s + len(fig))])[0][0]
+    assert (first.name, first.kind) == (name, "organisation")

@@ -44,6 +44,7 @@ from difflib import SequenceMatcher
 from annotator.core.attribution_text import (
     DAYS_MONTHS,
     DOC_NOUNS,
+    KNOWN_INSTITUTIONS,
     KNOWN_OUTLETS,
     NAME_RE,
     NON_NAMES,
@@ -411,6 +412,8 @@ def guess_kind(name: str, context: str = "") -> str:
         if low and (low[-1] in DOC_NOUNS or low[-1] == "police"):
             return "organisation"  # "the police" speak as an organisation
         return "anonymous"
+    if " ".join(low) in KNOWN_INSTITUTIONS:
+        return "organisation"
     if " ".join(low) in KNOWN_OUTLETS or any(t in OUTLET_WORDS for t in low):
         if not any(t in ("ministry", "department", "party", "university", "union") for t in low):
             return "outlet"

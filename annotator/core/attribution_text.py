@@ -60,6 +60,13 @@ KNOWN_OUTLETS = frozenset(
     interfax yonhap kyodo""".split()
 ) | {"usa today"}
 
+# institutions named by one or two words that read like a person's name ("Pentagon officials said",
+# "the Kremlin said"): organisations
+KNOWN_INSTITUTIONS = frozenset(
+    """pentagon kremlin vatican treasury knesset bundestag duma politburo elysee élysée quai""".split()
+) | {"white house", "downing street", "state department", "justice department", "supreme court",
+     "european commission", "bank of england", "federal reserve"}
+
 # nouns for documents and data that can be a source ("the report", "a new poll")
 DOC_NOUNS = frozenset(
     """report reports study studies survey surveys poll polls analysis analyses data figures statistics
