@@ -2668,7 +2668,10 @@ def match_speaker(name: str, known: list[tuple[str, str, list[str]]]) -> Speaker
                 continue
             if min(len(ct), len(nt)) < 4:
                 continue
-            ratio = SequenceMatcher(None, nt, ct, autojunk=False).ratio()
+            sm = SequenceMatcher(None, nt, ct, autojunk=False)
+            # real_quick_ratio and quick_ratio are upper bounds of ratio, far cheaper: below the threshold
+            # the ratio itself is not needed (the branches below then give what they give for any ratio < 0.84)
+            ratio = sm.ratio() if sm.real_quick_ratio() >= 0.84 and sm.quick_ratio() >= 0.84 else 0.0
             if len(ntoks) == len(ctoks) and len(ntoks) > 1:
                 # every word must be close, so "Mark Meadows" is not "Debbie Meadows"
                 per = [SequenceMatcher(None, a, b, autojunk=False).ratio() for a, b in zip(ntoks, ctoks)]
