@@ -220,20 +220,17 @@ def _place(text: str, data: dict, info) -> tuple[dict, bool]:
     }, True
 
 
+def _carried(anno: dict, name: str):
+    """The record this app's export carries on one of the annotation's bodies as ``annotator:<name>``."""
+    for b in _bodies(anno):
+        data = _key(b, name)
+        if isinstance(data, dict):
+            return data
+    return None
+
+
 def _ours(anno: dict):
-    for b in _bodies(anno):
-        fig = _key(b, "figure")
-        if isinstance(fig, dict):
-            return fig
-    return None
-
-
-def _relation(anno: dict):
-    for b in _bodies(anno):
-        rel = _key(b, "relation")
-        if isinstance(rel, dict):
-            return rel
-    return None
+    return _carried(anno, "figure")
 
 
 def import_w3c(source, store, documents, name: str | None = None) -> ImportResult:
@@ -286,7 +283,7 @@ def import_w3c(source, store, documents, name: str | None = None) -> ImportResul
     with store.transaction():
         for i, anno in enumerate(annotations, 1):
             where = f"{label}, annotation {i}"
-            rel_data = _relation(anno)
+            rel_data = _carried(anno, "relation")
             if rel_data is not None:
                 relations.append((where, rel_data))  # once every figure is in
                 continue
